@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { fromPackageRoot } from '../config/package-root';
+import { EmotionStreamError } from '../core';
+
+// Each subcommand lives in its own file under src/cli/ and exports `register(program)`.
+const subcommands: Array<(program: Command) => void> = [];
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(fromPackageRoot('package.json'), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export function buildProgram(): Command {
+  const program = new Command('emotion-stream')
+    .description(
+      'Label a social-media firehose with emotions in real time: Kafka + Avro in, batched ONNX inference, enriched events out.',
+    )
+    .version(packageVersion())
+    .showHelpAfterError('(run with --help for usage)');
+  for (const register of subcommands) register(program);
+  return program;
+}
+
+async function main(): Promise<void> {
+  try {
+    await buildProgram().parseAsync(process.argv);
+  } catch (error) {
+    // Known failures get one readable line; anything else keeps its stack for a bug report.
+    if (error instanceof EmotionStreamError) {
+      process.stderr.write(`emotion-stream: ${error.message}\n`);
+    } else {
+      process.stderr.write(`emotion-stream: unexpected error: ${error instanceof Error ? error.stack : String(error)}\n`);
+    }
+    process.exitCode = 1;
+  }
+}
+
+if (require.main === module) void main();

@@ -1,0 +1,17 @@
+/**
+ * One consumed Kafka record as it travels through the pipeline. The original key and value
+ * bytes stay attached from ingest to egress or the dead-letter queue, so nothing is lost.
+ */
+export interface Envelope<T = unknown> {
+  topic: string;
+  partition: number;
+  /** Kafka offset as a decimal string (kafkajs keeps offsets as strings). */
+  offset: string;
+  /** Broker timestamp, epoch milliseconds as a string. */
+  timestamp: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: Record<string, Buffer | undefined>;
+  /** The decoded payload, once the codec stage has run. */
+  payload?: T;
+}

@@ -1,0 +1,3 @@
+export * from './emotion-stream-error';
+export * from './config-error';
+export * from './model-load-error';

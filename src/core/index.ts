@@ -1,0 +1,4 @@
+export * from './envelope';
+export * from './emotion';
+export * from './classifier';
+export * from './errors';
