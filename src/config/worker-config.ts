@@ -1,0 +1,214 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { ConfigError } from '../core';
+import { DEFAULT_MODEL_DIR } from './defaults';
+import { fromPackageRoot } from './package-root';
+
+/** How to reach Kafka; the same for the consumer, the producers and the admin client. */
+export interface KafkaConnectionConfig {
+  brokers: string[];
+  clientId: string;
+  ssl: { caFile?: string; certFile?: string; keyFile?: string; rejectUnauthorized: boolean } | false;
+  sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
+}
+
+/** The worker's settings, validated once at start (see worker-settings.ts for every default). */
+export interface WorkerConfig {
+  kafka: KafkaConnectionConfig;
+  inputTopic: string;
+  outputTopic: string;
+  /** Undefined: create the output topic with the input topic's partition count. */
+  outputPartitions?: number;
+  /** Undefined: the broker's default. */
+  outputReplicationFactor?: number;
+  groupId: string;
+  schemaRegistryUrl?: string;
+  redisUrl: string;
+  dlqQueue: string;
+  /** Absolute path. */
+  modelDir: string;
+  batchMaxSize: number;
+  batchMaxWaitMs: number;
+  chunkSize: number;
+  partitionConcurrency: number;
+  exactlyOnce: boolean;
+  transactionalIdPrefix: string;
+  shutdownTimeoutMs: number;
+  /** 0 = no HTTP server. */
+  httpPort: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+// Env values are strings; an empty string counts as unset so `FOO= cmd` falls back to the default.
+const optionalText = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
+const text = (fallback: string) => optionalText.transform((value) => value ?? fallback);
+const integer = (fallback: number, min: number, max = Number.MAX_SAFE_INTEGER) =>
+  optionalText
+    .pipe(
+      z
+        .string()
+        .regex(/^\d+$/, `expected a whole number between ${min} and ${max}`)
+        .transform(Number)
+        .pipe(z.number().int().min(min).max(max))
+        .optional(),
+    )
+    .transform((value) => value ?? fallback);
+const optionalInteger = (min: number, max: number) =>
+  optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d+$/, `expected a whole number between ${min} and ${max}`)
+      .transform(Number)
+      .pipe(z.number().int().min(min).max(max))
+      .optional(),
+  );
+const flag = (fallback: boolean) =>
+  optionalText
+    .pipe(z.stringbool({ truthy: ['true', '1', 'yes', 'on'], falsy: ['false', '0', 'no', 'off'] }).optional())
+    .transform((value) => value ?? fallback);
+const url = (protocols: RegExp) =>
+  z.string().refine(
+    (value) => {
+      try {
+        return protocols.test(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    `expected a URL (${protocols.source.replace(/[\^$]/g, '')})`,
+  );
+const broker = /^[^\s:,]+:\d{1,5}$/;
+
+const schema = z.object({
+  KAFKA_BROKERS: text('127.0.0.1:9092').pipe(
+    z
+      .string()
+      .transform((value) =>
+        value
+          .split(',')
+          .map((entry) => entry.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.string().regex(broker, 'expected host:port[,host:port...]')).min(1)),
+  ),
+  KAFKA_CLIENT_ID: text('emotion-stream'),
+  KAFKA_SSL: flag(false),
+  KAFKA_SSL_CA_FILE: optionalText,
+  KAFKA_SSL_CERT_FILE: optionalText,
+  KAFKA_SSL_KEY_FILE: optionalText,
+  KAFKA_SSL_REJECT_UNAUTHORIZED: flag(true),
+  KAFKA_SASL_MECHANISM: optionalText.pipe(z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional()),
+  KAFKA_SASL_USERNAME: optionalText,
+  KAFKA_SASL_PASSWORD: optionalText,
+  INPUT_TOPIC: text('tweets'),
+  OUTPUT_TOPIC: text('tweets.emotions'),
+  OUTPUT_PARTITIONS: optionalInteger(1, 10_000),
+  OUTPUT_REPLICATION_FACTOR: optionalInteger(1, 100),
+  GROUP_ID: text('emotion-stream'),
+  SCHEMA_REGISTRY_URL: optionalText.pipe(url(/^https?:$/).optional()),
+  REDIS_URL: text('redis://127.0.0.1:6379').pipe(url(/^rediss?:$/)),
+  DLQ_QUEUE: text('emotion-stream-dlq').pipe(
+    z.string().regex(/^[^:\s]+$/, 'expected a name without ":" or spaces'),
+  ),
+  MODEL_DIR: text(DEFAULT_MODEL_DIR),
+  BATCH_MAX_SIZE: integer(32, 1, 4096),
+  BATCH_MAX_WAIT_MS: integer(20, 0, 60_000),
+  PIPELINE_CHUNK_SIZE: integer(256, 1, 100_000),
+  PARTITION_CONCURRENCY: integer(4, 1, 1024),
+  EXACTLY_ONCE: flag(false),
+  TRANSACTIONAL_ID_PREFIX: optionalText,
+  SHUTDOWN_TIMEOUT_MS: integer(30_000, 100, 3_600_000),
+  HTTP_PORT: integer(9464, 0, 65_535),
+  LOG_LEVEL: text('info').pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
+});
+
+/**
+ * Rules between settings, checked on the raw values so they are reported together with the
+ * per-setting problems (zod skips refinements once a field fails).
+ */
+function crossFieldProblems(env: Record<string, string | undefined>): string[] {
+  const set = (name: string) => Boolean(env[name]?.trim());
+  const problems: string[] = [];
+  if (set('KAFKA_SASL_MECHANISM') && (!set('KAFKA_SASL_USERNAME') || !set('KAFKA_SASL_PASSWORD'))) {
+    problems.push('  KAFKA_SASL_MECHANISM: needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD');
+  }
+  if (!set('KAFKA_SASL_MECHANISM') && (set('KAFKA_SASL_USERNAME') || set('KAFKA_SASL_PASSWORD'))) {
+    problems.push('  KAFKA_SASL_MECHANISM: is required when a SASL username or password is set');
+  }
+  if (set('KAFKA_SSL_CERT_FILE') !== set('KAFKA_SSL_KEY_FILE')) {
+    problems.push('  KAFKA_SSL_CERT_FILE: KAFKA_SSL_CERT_FILE and KAFKA_SSL_KEY_FILE go together');
+  }
+  const input = env.INPUT_TOPIC?.trim() || 'tweets';
+  const output = env.OUTPUT_TOPIC?.trim() || 'tweets.emotions';
+  if (input === output)
+    problems.push(`  OUTPUT_TOPIC: must differ from INPUT_TOPIC (both ${JSON.stringify(input)})`);
+  return problems;
+}
+
+/** The environment variables the worker reads (the keys of its schema). */
+export const WORKER_SETTING_NAMES: readonly string[] = Object.keys(schema.shape);
+
+/**
+ * Reads and validates the worker's settings. Throws one ConfigError naming every invalid
+ * setting (not just the first), so a misconfigured deployment is fixed in one round.
+ */
+export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
+  const picked = Object.fromEntries(WORKER_SETTING_NAMES.map((name) => [name, env[name]]));
+  const parsed = schema.safeParse(picked);
+  const problems = crossFieldProblems(picked);
+  if (!parsed.success || problems.length > 0) {
+    const issues = parsed.success ? [] : parsed.error.issues;
+    const lines = issues.map((issue) => {
+      const name = String(issue.path[0] ?? 'settings');
+      const value = env[name];
+      const shown = value === undefined || /PASSWORD/.test(name) ? '' : ` (got ${JSON.stringify(value)})`;
+      return `  ${name}: ${issue.message}${shown}`;
+    });
+    throw new ConfigError(`invalid worker settings:\n${[...lines, ...problems].join('\n')}`);
+  }
+  const e = parsed.data;
+  const useSsl = e.KAFKA_SSL || Boolean(e.KAFKA_SSL_CA_FILE || e.KAFKA_SSL_CERT_FILE);
+  return {
+    kafka: {
+      brokers: e.KAFKA_BROKERS,
+      clientId: e.KAFKA_CLIENT_ID,
+      ssl: useSsl
+        ? {
+            caFile: e.KAFKA_SSL_CA_FILE,
+            certFile: e.KAFKA_SSL_CERT_FILE,
+            keyFile: e.KAFKA_SSL_KEY_FILE,
+            rejectUnauthorized: e.KAFKA_SSL_REJECT_UNAUTHORIZED,
+          }
+        : false,
+      sasl:
+        e.KAFKA_SASL_MECHANISM && e.KAFKA_SASL_USERNAME && e.KAFKA_SASL_PASSWORD
+          ? {
+              mechanism: e.KAFKA_SASL_MECHANISM,
+              username: e.KAFKA_SASL_USERNAME,
+              password: e.KAFKA_SASL_PASSWORD,
+            }
+          : undefined,
+    },
+    inputTopic: e.INPUT_TOPIC,
+    outputTopic: e.OUTPUT_TOPIC,
+    outputPartitions: e.OUTPUT_PARTITIONS,
+    outputReplicationFactor: e.OUTPUT_REPLICATION_FACTOR,
+    groupId: e.GROUP_ID,
+    schemaRegistryUrl: e.SCHEMA_REGISTRY_URL,
+    redisUrl: e.REDIS_URL,
+    dlqQueue: e.DLQ_QUEUE,
+    modelDir: path.isAbsolute(e.MODEL_DIR) ? e.MODEL_DIR : fromPackageRoot(e.MODEL_DIR),
+    batchMaxSize: e.BATCH_MAX_SIZE,
+    batchMaxWaitMs: e.BATCH_MAX_WAIT_MS,
+    chunkSize: e.PIPELINE_CHUNK_SIZE,
+    partitionConcurrency: e.PARTITION_CONCURRENCY,
+    exactlyOnce: e.EXACTLY_ONCE,
+    transactionalIdPrefix: e.TRANSACTIONAL_ID_PREFIX ?? e.GROUP_ID,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    httpPort: e.HTTP_PORT,
+    logLevel: e.LOG_LEVEL,
+  };
+}

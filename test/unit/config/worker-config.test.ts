@@ -1,0 +1,104 @@
+import path from 'node:path';
+import { ConfigError } from '../../../src/core';
+import { loadWorkerConfig, WORKER_SETTING_NAMES } from '../../../src/config/worker-config';
+import { WORKER_SETTINGS } from '../../../src/config/worker-settings';
+import { DEFAULT_MODEL_DIR } from '../../../src/config/defaults';
+
+function configError(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    loadWorkerConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadWorkerConfig', () => {
+  it('documents exactly the settings it parses', () => {
+    expect(WORKER_SETTINGS.map((setting) => setting.name).sort()).toEqual([...WORKER_SETTING_NAMES].sort());
+  });
+
+  it('gives the documented defaults for an empty environment', () => {
+    const config = loadWorkerConfig({});
+    expect(config).toMatchObject({
+      kafka: { brokers: ['127.0.0.1:9092'], clientId: 'emotion-stream', ssl: false, sasl: undefined },
+      inputTopic: 'tweets',
+      outputTopic: 'tweets.emotions',
+      outputPartitions: undefined,
+      groupId: 'emotion-stream',
+      schemaRegistryUrl: undefined,
+      redisUrl: 'redis://127.0.0.1:6379',
+      dlqQueue: 'emotion-stream-dlq',
+      batchMaxSize: 32,
+      batchMaxWaitMs: 20,
+      chunkSize: 256,
+      exactlyOnce: false,
+      transactionalIdPrefix: 'emotion-stream',
+      shutdownTimeoutMs: 30_000,
+      httpPort: 9464,
+      logLevel: 'info',
+    });
+    expect(path.isAbsolute(config.modelDir)).toBe(true);
+    expect(config.modelDir.endsWith(DEFAULT_MODEL_DIR)).toBe(true);
+  });
+
+  it('reads every kind of value', () => {
+    const config = loadWorkerConfig({
+      KAFKA_BROKERS: 'a:1, b:2',
+      EXACTLY_ONCE: 'yes',
+      OUTPUT_PARTITIONS: '12',
+      SCHEMA_REGISTRY_URL: 'http://127.0.0.1:8081',
+      KAFKA_SASL_MECHANISM: 'scram-sha-512',
+      KAFKA_SASL_USERNAME: 'u',
+      KAFKA_SASL_PASSWORD: 'p',
+      KAFKA_SSL_CA_FILE: '/ca.pem',
+      MODEL_DIR: '/models/x',
+      GROUP_ID: 'g',
+      BATCH_MAX_SIZE: '',
+    });
+    expect(config.kafka.brokers).toEqual(['a:1', 'b:2']);
+    expect(config.exactlyOnce).toBe(true);
+    expect(config.outputPartitions).toBe(12);
+    expect(config.kafka.sasl).toEqual({ mechanism: 'scram-sha-512', username: 'u', password: 'p' });
+    expect(config.kafka.ssl).toEqual({
+      caFile: '/ca.pem',
+      certFile: undefined,
+      keyFile: undefined,
+      rejectUnauthorized: true,
+    });
+    expect(config.modelDir).toBe('/models/x');
+    expect(config.transactionalIdPrefix).toBe('g');
+    expect(config.batchMaxSize).toBe(32);
+  });
+
+  it('names every invalid setting in one error', () => {
+    const error = configError({
+      KAFKA_BROKERS: 'nohostport',
+      BATCH_MAX_SIZE: '0',
+      BATCH_MAX_WAIT_MS: 'soon',
+      EXACTLY_ONCE: 'maybe',
+      REDIS_URL: 'http://x',
+      LOG_LEVEL: 'loud',
+      KAFKA_SASL_MECHANISM: 'plain',
+      KAFKA_SASL_PASSWORD: 'secret',
+      INPUT_TOPIC: 'same',
+      OUTPUT_TOPIC: 'same',
+    });
+    expect(error.code).toBe('CONFIG_INVALID');
+    for (const name of [
+      'KAFKA_BROKERS',
+      'BATCH_MAX_SIZE',
+      'BATCH_MAX_WAIT_MS',
+      'EXACTLY_ONCE',
+      'REDIS_URL',
+      'LOG_LEVEL',
+      'KAFKA_SASL_MECHANISM',
+      'OUTPUT_TOPIC',
+    ]) {
+      expect(error.message).toContain(`${name}:`);
+    }
+    expect(error.message).toContain('"soon"');
+    expect(error.message).not.toContain('secret');
+  });
+});
