@@ -5,3 +5,4 @@ export * from './tweet';
 export * from './codec';
 export * from './dead-letter';
 export * from './errors';
+export * from './emotion-alert';

@@ -1,0 +1,132 @@
+import type { EmotionAlert } from '../core';
+import type { SpikeDetectorInput, SpikeDetectorOptions } from './alert-options';
+import { spikeDetectorOptions } from './alert-options';
+import type { Clock } from './clock';
+import { groupId, groupsOf } from './group-key';
+import type { ObservedEmotion } from './observed-emotion';
+import { baselineOf, evaluateRule } from './rule-evaluation';
+import { WindowBucket } from './window-bucket';
+
+export type ObserveOutcome = 'accepted' | 'late';
+
+export interface SpikeDetectorStats {
+  /** Events counted so far. */
+  accepted: number;
+  /** Events dropped because their window had already closed (older than the allowed lateness). */
+  late: number;
+  /** Firings held back by a rule's cooldown. */
+  suppressed: number;
+  openWindows: number;
+  /** Event time up to which windows are closed; null before the first event. */
+  watermark: number | null;
+}
+
+/**
+ * Tumbling event-time windows over the enriched stream and the spike rules evaluated on each
+ * window as it closes. Pure and synchronous: time comes from the events and the injected clock,
+ * so the same input in the same order gives the same alerts (tests, replays, standby replicas).
+ */
+export class SpikeDetector {
+  readonly options: SpikeDetectorOptions;
+  private readonly open = new Map<number, WindowBucket>();
+  /** Closed windows still needed as someone's baseline. */
+  private readonly history = new Map<number, WindowBucket>();
+  /** Window start of the last firing per label and group, for the cooldown. */
+  private readonly lastFired = new Map<string, number>();
+  private maxEventTime: number | null = null;
+  private lastArrivalAt = 0;
+  private watermark: number | null = null;
+  /** Windows starting before this are closed; their late events are dropped. */
+  private closedBefore: number | null = null;
+  private counters = { accepted: 0, late: 0, suppressed: 0 };
+
+  constructor(
+    options: SpikeDetectorInput | SpikeDetectorOptions,
+    private readonly clock: Clock,
+  ) {
+    this.options = spikeDetectorOptions(options);
+  }
+
+  observe(event: ObservedEmotion): ObserveOutcome {
+    const { windowMs } = this.options;
+    const start = Math.floor(event.createdAt / windowMs) * windowMs;
+    this.lastArrivalAt = this.clock.now();
+    if (this.closedBefore !== null && start < this.closedBefore) {
+      this.counters.late += 1;
+      return 'late';
+    }
+    let bucket = this.open.get(start);
+    if (!bucket) {
+      bucket = new WindowBucket(start, this.options.maxGroupsPerWindow, this.options.sampleSize);
+      this.open.set(start, bucket);
+    }
+    for (const group of groupsOf(event, this.options.groupBy)) {
+      bucket.add(group, event.emotion.label, { id: event.id, score: event.emotion.score });
+    }
+    this.maxEventTime = this.maxEventTime === null ? event.createdAt : Math.max(this.maxEventTime, event.createdAt);
+    this.counters.accepted += 1;
+    return 'accepted';
+  }
+
+  /** Moves the watermark, closes every window it passed (oldest first) and returns their alerts. */
+  advance(): EmotionAlert[] {
+    if (this.maxEventTime === null) return [];
+    const now = this.clock.now();
+    const idleFor = now - this.lastArrivalAt;
+    // A quiet stream must not hold its last window open forever: after idleAdvanceMs without
+    // events, processing time that passed counts as event time that passed.
+    const idleShift = idleFor >= this.options.idleAdvanceMs ? idleFor : 0;
+    const candidate = this.maxEventTime - this.options.allowedLatenessMs + idleShift;
+    this.watermark = this.watermark === null ? candidate : Math.max(this.watermark, candidate);
+    const { windowMs } = this.options;
+    const alerts: EmotionAlert[] = [];
+    const closable = [...this.open.keys()].filter((start) => start + windowMs <= (this.watermark as number)).sort((a, b) => a - b);
+    for (const start of closable) {
+      const bucket = this.open.get(start) as WindowBucket;
+      this.open.delete(start);
+      alerts.push(...this.close(bucket, now));
+    }
+    const boundary = Math.floor(this.watermark / windowMs) * windowMs;
+    this.closedBefore = this.closedBefore === null ? boundary : Math.max(this.closedBefore, boundary);
+    return alerts;
+  }
+
+  stats(): SpikeDetectorStats {
+    return { ...this.counters, openWindows: this.open.size, watermark: this.watermark };
+  }
+
+  private close(bucket: WindowBucket, now: number): EmotionAlert[] {
+    const { windowMs, baselineWindows } = this.options;
+    const baselineStart = bucket.start - baselineWindows * windowMs;
+    const alerts: EmotionAlert[] = [];
+    const groupIds = [...bucket.groups.keys()].sort();
+    for (const id of groupIds) {
+      const counts = bucket.groups.get(id)!;
+      for (const rule of this.options.rules) {
+        const baseline = baselineOf(this.history.values(), id, rule.label, baselineStart, bucket.start);
+        const alert = evaluateRule(rule, this.options, bucket.start, counts, baseline, now);
+        if (!alert) continue;
+        const cooldownKey = `${rule.label}\u0002${groupId(counts.group)}`;
+        const last = this.lastFired.get(cooldownKey);
+        if (last !== undefined && bucket.start < last + rule.cooldownMs) {
+          this.counters.suppressed += 1;
+          continue;
+        }
+        this.lastFired.set(cooldownKey, bucket.start);
+        alerts.push(alert);
+      }
+    }
+    this.history.set(bucket.start, bucket);
+    this.evict(bucket.start);
+    return alerts;
+  }
+
+  /** Drops history no later window can use as baseline, and cooldowns that have run out. */
+  private evict(closedStart: number): void {
+    const { windowMs, baselineWindows } = this.options;
+    const oldestNeeded = closedStart + windowMs - baselineWindows * windowMs;
+    for (const start of this.history.keys()) if (start < oldestNeeded) this.history.delete(start);
+    const longestCooldown = Math.max(...this.options.rules.map((rule) => rule.cooldownMs));
+    for (const [key, start] of this.lastFired) if (start + longestCooldown <= closedStart) this.lastFired.delete(key);
+  }
+}
