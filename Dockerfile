@@ -1,0 +1,32 @@
+# syntax=docker/dockerfile:1
+# emotion-stream worker image: multi-stage, production dependencies only, non-root, default model included.
+
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+ENV ONNXRUNTIME_NODE_INSTALL=skip
+COPY package.json package-lock.json .npmrc ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build
+
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production \
+    ONNXRUNTIME_NODE_INSTALL=skip \
+    HTTP_PORT=8080
+WORKDIR /app
+COPY package.json package-lock.json .npmrc ./
+# --ignore-scripts: `prepare` would try to compile, and onnxruntime-node's installer fetches CUDA files;
+# the CPU binaries it needs ship inside the package.
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist ./dist
+COPY schemas ./schemas
+COPY models/emotion-minilm-l6 ./models/emotion-minilm-l6
+COPY samples ./samples
+# the image's `node` user (uid 1000): numeric so Kubernetes runAsNonRoot can verify it
+USER 1000:1000
+EXPOSE 8080
+HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.HTTP_PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+ENTRYPOINT ["node", "dist/cli/main.js"]
+CMD ["worker"]
