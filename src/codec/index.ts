@@ -1,0 +1,6 @@
+export * from './create-codec';
+export * from './tweet-codecs';
+export * from './tweet-mapping';
+export * from './confluent-frame';
+export { DEFAULT_MAX_TEXT_BYTES } from './tweet-validation';
+export { TWEET_SCHEMA_PATH, TWEET_EMOTION_SCHEMA_PATH, loadSchema, type LoadedSchema } from './schema-files';
