@@ -3,9 +3,10 @@ import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { fromPackageRoot } from '../config/package-root';
 import { EmotionStreamError } from '../core';
+import { register as registerDlq } from './dlq';
 
 // Each subcommand lives in its own file under src/cli/ and exports `register(program)`.
-const subcommands: Array<(program: Command) => void> = [];
+const subcommands: Array<(program: Command) => void> = [registerDlq];
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(fromPackageRoot('package.json'), 'utf8')) as { version: string };

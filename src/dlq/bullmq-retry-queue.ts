@@ -1,0 +1,142 @@
+import { Queue, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import {
+  classifyError,
+  type DeadLetterFailure,
+  type DeadLetterSink,
+  type EmotionStreamError,
+  type Envelope,
+} from '../core';
+import { envelopeOf, toDeadLetterEntry, type DeadLetterEntry } from './dead-letter-entry';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy';
+import { redisOperation } from './with-timeout';
+
+/** Re-runs one original record (decode → classify → produce); throws to ask for another attempt. */
+export type RetryHandler = (envelope: Envelope, attempt: number) => Promise<void>;
+
+export interface BullmqRetryQueueOptions {
+  /** Fail-fast client (createFailFastRedis) for scheduling; not closed by the queue. */
+  connection: Redis;
+  /** Client with maxRetriesPerRequest null (createBlockingRedis) for the worker; only needed by start(). */
+  workerConnection?: Redis;
+  /** @defaultValue `emotion-stream-dlq-retry` (`<DLQ_QUEUE>-retry`) */
+  queueName?: string;
+  /** Attempts in all (those made before scheduling included) and the backoff base. @defaultValue DEFAULT_RETRY_POLICY */
+  policy?: RetryPolicy;
+  /** Where a message goes after its last attempt, or at once when it turns out to be poison. */
+  deadLetters: DeadLetterSink;
+  /** Longest a Redis operation may take, ms. @defaultValue 2000 */
+  timeoutMs?: number;
+  /** Records re-run at the same time by start()'s worker. @defaultValue 1 */
+  concurrency?: number;
+  /** Called when an attempt failed and another is scheduled, or when a job failed for good. */
+  onFailure?: (id: string, error: unknown) => void;
+}
+
+type RetryData = Omit<DeadLetterEntry, 'id'>;
+
+/**
+ * Retries that outlive the process: a failed record is handed to a BullMQ queue (durably, with the
+ * original bytes), and a BullMQ Worker re-runs it through a handler with BullMQ's exponential backoff
+ * and jitter. After the last attempt — or at once on poison — it is dead-lettered and the job
+ * completes, so a record is always either in this queue, in the output, or in the DLQ.
+ * Job id = `topic:partition:offset`, so scheduling the same record twice keeps one job.
+ */
+export class BullmqRetryQueue {
+  readonly queueName: string;
+  private readonly queue: Queue<RetryData>;
+  private readonly policy: RetryPolicy;
+  private readonly timeoutMs: number;
+  private worker: Worker<RetryData> | undefined;
+
+  constructor(private readonly options: BullmqRetryQueueOptions) {
+    this.queueName = options.queueName ?? 'emotion-stream-dlq-retry';
+    this.policy = options.policy ?? DEFAULT_RETRY_POLICY;
+    this.timeoutMs = options.timeoutMs ?? 2000;
+    this.queue = new Queue<RetryData>(this.queueName, { connection: options.connection });
+    this.queue.on('error', () => undefined);
+  }
+
+  /**
+   * Hands a record that failed `attemptsSoFar` times to the queue; resolves once Redis holds it (the
+   * caller may then commit its offset). A record with no attempts left is dead-lettered instead.
+   */
+  async schedule(
+    envelope: Envelope,
+    error: EmotionStreamError,
+    attemptsSoFar: number,
+    failure?: DeadLetterFailure,
+  ): Promise<void> {
+    const remaining = this.policy.maxAttempts - attemptsSoFar;
+    if (!error.retriable || remaining <= 0) {
+      await this.options.deadLetters.deadLetter(envelope, error, attemptsSoFar, failure);
+      return;
+    }
+    const { id, ...data } = toDeadLetterEntry(envelope, error, attemptsSoFar, failure, Date.now());
+    await redisOperation('a retry', this.timeoutMs, () =>
+      this.queue.add(data.code, data, {
+        jobId: id,
+        attempts: remaining,
+        delay: this.policy.baseDelayMs,
+        backoff: { type: 'exponential', delay: this.policy.baseDelayMs, jitter: 0.5 },
+        removeOnComplete: true,
+        // A job that could not even be dead-lettered stays visible in `failed` rather than vanishing.
+        removeOnFail: false,
+      }),
+    );
+  }
+
+  /** Starts the worker that re-runs scheduled records through `handler`. */
+  start(handler: RetryHandler): void {
+    if (this.worker) return;
+    const connection = this.options.workerConnection;
+    if (!connection)
+      throw new Error('BullmqRetryQueue.start needs options.workerConnection (createBlockingRedis)');
+    this.worker = new Worker<RetryData>(this.queueName, (job) => this.process(job, handler), {
+      connection,
+      concurrency: this.options.concurrency ?? 1,
+    });
+    this.worker.on('error', (error) => this.options.onFailure?.(this.queueName, error));
+    this.worker.on('failed', (job, error) => this.options.onFailure?.(String(job?.id), error));
+  }
+
+  /** Jobs waiting, delayed (backing off) or running. */
+  async pending(): Promise<number> {
+    return redisOperation('the retry count', this.timeoutMs, () =>
+      this.queue.getJobCountByTypes('waiting', 'delayed', 'active'),
+    );
+  }
+
+  /** Stops the worker (letting a running attempt finish) and the queue. */
+  async close(): Promise<void> {
+    // Each cleanup in its own try so one failure does not leave the other open.
+    try {
+      await this.worker?.close();
+    } finally {
+      await this.queue.close();
+    }
+  }
+
+  /** Deletes the queue and its jobs (tests, `dlq purge`). */
+  async obliterate(): Promise<void> {
+    await redisOperation('the retry purge', Math.max(this.timeoutMs, 30_000), () =>
+      this.queue.obliterate({ force: true }),
+    );
+  }
+
+  private async process(job: Job<RetryData>, handler: RetryHandler): Promise<void> {
+    const entry: DeadLetterEntry = { id: String(job.id), ...job.data };
+    const envelope = envelopeOf(entry);
+    const attempt = entry.attempts + job.attemptsMade + 1;
+    try {
+      await handler(envelope, attempt);
+    } catch (raw) {
+      const error = classifyError(raw, entry.stage);
+      const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      if (error.retriable && !lastAttempt) throw error;
+      await this.options.deadLetters.deadLetter(envelope, error, attempt, {
+        firstFailedAt: Date.parse(entry.firstFailedAt),
+      });
+    }
+  }
+}

@@ -1,0 +1,106 @@
+import type { DeadLetterFailure, EmotionStreamError, Envelope, Stage } from '../core';
+
+/**
+ * One dead letter as stored (BullMQ job data) and as `dlq list --json` prints it. Bytes are base64 so
+ * the entry is plain JSON and the original record can be re-published exactly.
+ */
+export interface DeadLetterEntry {
+  /** `topic:partition:offset` — the same record always gets the same id, so a replayed crash cannot duplicate it. */
+  id: string;
+  topic: string;
+  partition: number;
+  offset: string;
+  /** Broker timestamp of the original record, epoch ms as a string. */
+  timestamp: string;
+  /** Original key, base64; null when the record had none. */
+  key: string | null;
+  /** Original value, base64; null for a tombstone. */
+  value: string | null;
+  /** Original headers, values base64. */
+  headers: Record<string, string>;
+  code: string;
+  stage: Stage;
+  message: string;
+  retriable: boolean;
+  attempts: number;
+  /** ISO-8601 times of the first and the last failed attempt. */
+  firstFailedAt: string;
+  lastFailedAt: string;
+  /** W3C trace id from the record's `traceparent` header, when it had one. */
+  traceId: string | null;
+}
+
+/** The original record of an entry, as bytes again. */
+export interface OriginalRecord {
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: Record<string, Buffer>;
+}
+
+// Kafka topic names cannot contain ':', so the id is unambiguous (and BullMQ accepts 3-part ids).
+export const deadLetterId = (topic: string, partition: number, offset: string): string =>
+  `${topic}:${partition}:${offset}`;
+
+const traceparentPattern = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}/;
+
+/** The trace id of a W3C `traceparent` header value, or null when absent or malformed (all-zero ids are invalid). */
+export function traceIdFromHeaders(headers: Record<string, Buffer | undefined>): string | null {
+  const raw = headers.traceparent;
+  if (raw === undefined) return null;
+  const match = traceparentPattern.exec(raw.toString('latin1').trim().toLowerCase());
+  if (!match || /^0+$/.test(match[1])) return null;
+  return match[1];
+}
+
+export function toDeadLetterEntry(
+  envelope: Envelope,
+  error: EmotionStreamError,
+  attempts: number,
+  failure: DeadLetterFailure | undefined,
+  now: number,
+): DeadLetterEntry {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(envelope.headers)) {
+    if (value !== undefined) headers[name] = value.toString('base64');
+  }
+  return {
+    id: deadLetterId(envelope.topic, envelope.partition, envelope.offset),
+    topic: envelope.topic,
+    partition: envelope.partition,
+    offset: envelope.offset,
+    timestamp: envelope.timestamp,
+    key: envelope.key === null ? null : envelope.key.toString('base64'),
+    value: envelope.value === null ? null : envelope.value.toString('base64'),
+    headers,
+    code: error.code,
+    stage: error.stage,
+    message: error.message,
+    retriable: error.retriable,
+    attempts,
+    firstFailedAt: new Date(failure?.firstFailedAt ?? now).toISOString(),
+    lastFailedAt: new Date(now).toISOString(),
+    traceId: traceIdFromHeaders(envelope.headers),
+  };
+}
+
+export function originalRecord(entry: DeadLetterEntry): OriginalRecord {
+  const headers: Record<string, Buffer> = {};
+  for (const [name, value] of Object.entries(entry.headers)) headers[name] = Buffer.from(value, 'base64');
+  return {
+    key: entry.key === null ? null : Buffer.from(entry.key, 'base64'),
+    value: entry.value === null ? null : Buffer.from(entry.value, 'base64'),
+    headers,
+  };
+}
+
+/** The envelope the entry was made from (for re-running it through the pipeline). */
+export function envelopeOf(entry: DeadLetterEntry): Envelope {
+  const record = originalRecord(entry);
+  return {
+    topic: entry.topic,
+    partition: entry.partition,
+    offset: entry.offset,
+    timestamp: entry.timestamp,
+    ...record,
+  };
+}

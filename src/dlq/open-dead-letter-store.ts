@@ -1,0 +1,65 @@
+import { Kafka, type Producer } from 'kafkajs';
+import type { DlqSettings } from '../config/dlq-settings';
+import { BullmqDeadLetterStore } from './bullmq-dead-letter-store';
+import { KafkaDeadLetterMirror } from './dead-letter-mirror';
+import { createFailFastRedis } from './redis-client';
+
+export interface OpenedDeadLetterStore {
+  store: BullmqDeadLetterStore;
+  /** Closes the store, its Redis client and the mirror's producer, each even if another fails. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the dead-letter store from settings: a fail-fast Redis client, the BullMQ queue and, when
+ * `mirrorTopic` is set, a Kafka mirror on its own idempotent producer.
+ */
+export async function openDeadLetterStore(
+  settings: Pick<DlqSettings, 'redisUrl' | 'queueName' | 'redisTimeoutMs' | 'mirrorTopic' | 'kafkaBrokers'>,
+  onRedisError?: (error: Error) => void,
+): Promise<OpenedDeadLetterStore> {
+  const redis = createFailFastRedis(settings.redisUrl, {
+    timeoutMs: settings.redisTimeoutMs,
+    onError: onRedisError,
+  });
+  let producer: Producer | undefined;
+  if (settings.mirrorTopic) {
+    producer = new Kafka({
+      clientId: 'emotion-stream-dlq-mirror',
+      brokers: settings.kafkaBrokers,
+      logLevel: 1,
+    }).producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
+    await producer.connect();
+  }
+  const store = new BullmqDeadLetterStore({
+    connection: redis,
+    queueName: settings.queueName,
+    timeoutMs: settings.redisTimeoutMs,
+    mirror:
+      producer && settings.mirrorTopic
+        ? new KafkaDeadLetterMirror(producer, settings.mirrorTopic)
+        : undefined,
+  });
+  return {
+    store,
+    close: async () => {
+      // Disconnecting Redis first lets a queue that never connected close at once instead of waiting
+      // for a connection that is not coming; the queue has nothing to flush on close.
+      const cleanups = [
+        async () => redis.disconnect(),
+        () => store.close(),
+        async () => producer?.disconnect(),
+      ];
+      for (const cleanup of cleanups) {
+        try {
+          await cleanup();
+        } catch {
+          // Shutting down: a failed close must not keep the others open.
+        }
+      }
+    },
+  };
+}

@@ -1,0 +1,71 @@
+import { originalRecord, type DeadLetterEntry } from './dead-letter-entry';
+import type { RecordPublisher } from './record-publisher';
+
+/** The part of the store replay needs (BullmqDeadLetterStore has it). */
+export interface ReplayableStore {
+  list(start?: number, end?: number): Promise<DeadLetterEntry[]>;
+  get(id: string): Promise<DeadLetterEntry | undefined>;
+  remove(id: string): Promise<boolean>;
+}
+
+export interface ReplayRequest {
+  /** Entry ids to replay; ignored when `all` is set. */
+  ids?: string[];
+  /** Replay every entry, oldest first. */
+  all?: boolean;
+  /** Publish here instead of each entry's original topic. */
+  topic?: string;
+  /** Records per produce request; an entry is removed only after its request was acknowledged. @defaultValue 100 */
+  chunkSize?: number;
+  /** Called after each acknowledged chunk with the running total (progress output). */
+  onProgress?: (replayed: number) => void;
+}
+
+export interface ReplayReport {
+  replayed: string[];
+  /** Requested ids that are not in the DLQ. */
+  missing: string[];
+  /** Set when a produce or removal failed; the entries not yet replayed stay in the DLQ. */
+  error?: Error;
+}
+
+/**
+ * Re-publishes dead letters' original key, value and headers (trace context included) and removes
+ * each entry only after Kafka acknowledged it. A crash between the two leaves the entry in place, so
+ * a second replay may publish it twice — never zero times (the worker's output is keyed by tweet id,
+ * so a duplicate is visible and harmless). Stops at the first failure.
+ */
+export async function replayDeadLetters(
+  store: ReplayableStore,
+  publisher: RecordPublisher,
+  request: ReplayRequest,
+): Promise<ReplayReport> {
+  const report: ReplayReport = { replayed: [], missing: [] };
+  const entries: DeadLetterEntry[] = [];
+  if (request.all) {
+    entries.push(...(await store.list()));
+  } else {
+    for (const id of request.ids ?? []) {
+      const entry = await store.get(id);
+      if (entry) entries.push(entry);
+      else report.missing.push(id);
+    }
+  }
+  const chunkSize = request.chunkSize ?? 100;
+  try {
+    for (let start = 0; start < entries.length; start += chunkSize) {
+      const chunk = entries.slice(start, start + chunkSize);
+      await publisher.publish(
+        chunk.map((entry) => ({ topic: request.topic ?? entry.topic, ...originalRecord(entry) })),
+      );
+      for (const entry of chunk) {
+        await store.remove(entry.id);
+        report.replayed.push(entry.id);
+      }
+      request.onProgress?.(report.replayed.length);
+    }
+  } catch (error) {
+    report.error = error instanceof Error ? error : new Error(String(error));
+  }
+  return report;
+}
