@@ -3,10 +3,13 @@ import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { fromPackageRoot } from '../config/package-root';
 import { EmotionStreamError } from '../core';
+import { register as registerAlerts } from './alerts';
 import { register as registerDlq } from './dlq';
+import { register as registerProduce } from './produce';
+import { register as registerWorker } from './worker';
 
 // Each subcommand lives in its own file under src/cli/ and exports `register(program)`.
-const subcommands: Array<(program: Command) => void> = [registerDlq];
+const subcommands: Array<(program: Command) => void> = [registerAlerts, registerDlq, registerWorker, registerProduce];
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(fromPackageRoot('package.json'), 'utf8')) as { version: string };

@@ -141,3 +141,25 @@ export const WORKER_SETTINGS: readonly SettingDoc[] = [
     description: 'pino log level: fatal, error, warn, info, debug, trace or silent.',
   },
 ];
+
+/** Settings the worker passes to the dead-letter queue (parsed by dlq-settings.ts, listed here for `--help`). */
+export const WORKER_DEAD_LETTER_SETTINGS: readonly SettingDoc[] = [
+  { name: 'DLQ_TOPIC', defaultText: '(none)', description: 'Kafka topic every dead letter is mirrored to.' },
+  {
+    name: 'DLQ_REDIS_TIMEOUT_MS',
+    defaultText: '2000',
+    description: 'Longest one Redis operation may take before Redis counts as unavailable.',
+  },
+  {
+    name: 'RETRY_MAX_ATTEMPTS',
+    defaultText: '5',
+    description:
+      'Tries of a transiently failing message (decode, inference, encode) before it is dead-lettered.',
+  },
+  {
+    name: 'RETRY_BASE_DELAY_MS',
+    defaultText: '200',
+    description: 'First retry delay; doubles each try, with jitter.',
+  },
+  { name: 'RETRY_MAX_DELAY_MS', defaultText: '5000', description: 'Longest retry delay.' },
+];

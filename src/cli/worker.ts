@@ -1,0 +1,34 @@
+import type { Command } from 'commander';
+import { loadWorkerConfig } from '../config/worker-config';
+import { WORKER_DEAD_LETTER_SETTINGS, WORKER_SETTINGS, type SettingDoc } from '../config/worker-settings';
+import { runWorkerUntilSignal } from '../main';
+
+function settingsHelp(title: string, settings: readonly SettingDoc[]): string {
+  const width = Math.max(...settings.map((setting) => setting.name.length));
+  const lines = settings.map(
+    (setting) => `  ${setting.name.padEnd(width)}  ${setting.description} [default: ${setting.defaultText}]`,
+  );
+  return `${title}\n${lines.join('\n')}`;
+}
+
+export function register(program: Command): void {
+  program
+    .command('worker')
+    .description(
+      'Run the stream worker: consume raw tweets (Avro) from INPUT_TOPIC in consumer group GROUP_ID, classify their emotions in ' +
+        'micro-batches, write enriched events to OUTPUT_TOPIC (key = tweet id) and commit each offset only once its message is in the ' +
+        'output topic or the dead-letter queue. Configured entirely by environment variables (below). Scale out by running more ' +
+        'replicas with the same GROUP_ID (at most one per input partition is useful). SIGTERM/SIGINT shut down gracefully; the exit ' +
+        'code is 0 after a clean shutdown within SHUTDOWN_TIMEOUT_MS.',
+    )
+    .addHelpText(
+      'after',
+      `\n${settingsHelp('Environment settings:', WORKER_SETTINGS)}\n\n${settingsHelp('Dead-letter and retry settings:', WORKER_DEAD_LETTER_SETTINGS)}\n\n` +
+        'Example:\n  KAFKA_BROKERS=127.0.0.1:9092 INPUT_TOPIC=tweets OUTPUT_TOPIC=tweets.emotions emotion-stream worker\n',
+    )
+    .action(async () => {
+      // Invalid settings throw one ConfigError listing all of them; main.ts prints it as one message.
+      const config = loadWorkerConfig(process.env);
+      process.exitCode = await runWorkerUntilSignal(config);
+    });
+}

@@ -1,0 +1,120 @@
+import type { Kafka, Producer } from 'kafkajs';
+import type { Logger } from 'pino';
+import { toMessage } from './output-producer';
+import type { OutputRecord } from './output-record';
+
+export interface TransactionalOutputOptions {
+  kafka: Kafka;
+  outputTopic: string;
+  /** The consumer group whose offsets the transactions commit. */
+  groupId: string;
+  /** Transactional ids are `<prefix>-<inputTopic>-<partition>`. */
+  transactionalIdPrefix: string;
+  logger: Logger;
+  /** @defaultValue 60000 */
+  transactionTimeoutMs?: number;
+}
+
+export interface TransactionalChunk {
+  inputTopic: string;
+  partition: number;
+  records: readonly OutputRecord[];
+  /** The input offset to commit: the last finished offset + 1. */
+  nextOffset: string;
+}
+
+/**
+ * Exactly-once output: the enriched records of a chunk and the input offset after it are
+ * committed in one Kafka transaction.
+ *
+ * Zombie fencing. kafkajs' sendOffsets carries no consumer-group generation (KIP-447 is not
+ * implemented), so the broker cannot fence a member that lost its partitions by group
+ * metadata. We use the older scheme instead: one transactional producer per input partition,
+ * transactionalId = `<prefix>-<topic>-<partition>`, stable across replicas and restarts. When a
+ * partition moves, its new owner's `acquire` initialises that same id, which bumps the producer
+ * epoch: the old owner's open transaction is aborted and any later write from it fails with a
+ * fencing error. The caller re-reads the committed offset after `acquire` (see pipeline), because
+ * the position kafkajs fetched before the fence may predate the zombie's last commit.
+ */
+export interface TransactionalOutput {
+  /** Creates (or re-initialises) the partition's producer, fencing any previous owner. */
+  acquire(inputTopic: string, partition: number): Promise<void>;
+  isAcquired(inputTopic: string, partition: number): boolean;
+  /** One transaction: the records plus the offset commit; aborted (and rethrown) on any failure. */
+  commit(chunk: TransactionalChunk): Promise<void>;
+  /** Disconnects the producers of partitions no longer owned (their ids are free for the new owner). */
+  releaseAllExcept(inputTopic: string, keep: readonly number[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createTransactionalOutput(options: TransactionalOutputOptions): TransactionalOutput {
+  const producers = new Map<string, Producer>();
+  const keyOf = (topic: string, partition: number) => `${topic}-${partition}`;
+
+  async function disconnect(key: string): Promise<void> {
+    const producer = producers.get(key);
+    producers.delete(key);
+    if (producer) await producer.disconnect();
+  }
+
+  return {
+    async acquire(inputTopic, partition) {
+      const key = keyOf(inputTopic, partition);
+      await disconnect(key);
+      const producer = options.kafka.producer({
+        transactionalId: `${options.transactionalIdPrefix}-${key}`,
+        idempotent: true,
+        maxInFlightRequests: 1,
+        transactionTimeout: options.transactionTimeoutMs ?? 60_000,
+        allowAutoTopicCreation: false,
+      });
+      await producer.connect();
+      // kafkajs runs InitProducerId (the fence) on the first transaction; an empty one does just that.
+      const fence = await producer.transaction();
+      await fence.abort();
+      producers.set(key, producer);
+      options.logger.debug({ inputTopic, partition }, 'transactional producer ready');
+    },
+    isAcquired: (inputTopic, partition) => producers.has(keyOf(inputTopic, partition)),
+    async commit(chunk) {
+      const producer = producers.get(keyOf(chunk.inputTopic, chunk.partition));
+      if (!producer)
+        throw new Error(
+          `no transactional producer for ${chunk.inputTopic}-${chunk.partition}: acquire it first`,
+        );
+      const transaction = await producer.transaction();
+      try {
+        if (chunk.records.length > 0) {
+          await transaction.send({
+            topic: options.outputTopic,
+            acks: -1,
+            messages: chunk.records.map(toMessage),
+          });
+        }
+        await transaction.sendOffsets({
+          consumerGroupId: options.groupId,
+          topics: [
+            {
+              topic: chunk.inputTopic,
+              partitions: [{ partition: chunk.partition, offset: chunk.nextOffset }],
+            },
+          ],
+        });
+        await transaction.commit();
+      } catch (error) {
+        if (transaction.isActive()) await transaction.abort().catch(() => undefined);
+        throw error;
+      }
+    },
+    async releaseAllExcept(inputTopic, keep) {
+      const wanted = new Set(keep.map((partition) => keyOf(inputTopic, partition)));
+      const stale = [...producers.keys()].filter(
+        (key) => key.startsWith(`${inputTopic}-`) && !wanted.has(key),
+      );
+      await Promise.all(stale.map(disconnect));
+    },
+    async close() {
+      await Promise.all([...producers.keys()].map(disconnect));
+    },
+  };
+}

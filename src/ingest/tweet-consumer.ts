@@ -1,0 +1,125 @@
+import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { PartitionBatch, PartitionBatchHandler } from './partition-batch';
+import { toEnvelope } from './to-envelope';
+
+export interface TweetConsumerOptions {
+  kafka: Kafka;
+  groupId: string;
+  topic: string;
+  /** Partitions processed concurrently (kafkajs partitionsConsumedConcurrently). @defaultValue 4 */
+  partitionConcurrency?: number;
+  /**
+   * Commit marked offsets through the consumer group (at-least-once). False in exactly-once mode,
+   * where offsets are committed inside the producer's transactions instead.
+   */
+  commitOffsets: boolean;
+  logger: Logger;
+  /** Longest a fetch waits for data; bounds how long `stop()` waits for an idle fetch. @defaultValue 1000 */
+  maxWaitTimeMs?: number;
+  /** @defaultValue 30000 */
+  sessionTimeoutMs?: number;
+  /** @defaultValue 3000 */
+  heartbeatIntervalMs?: number;
+  /** Time between commits while a long batch is processed (the end of a batch always commits). @defaultValue 1000 */
+  commitIntervalMs?: number;
+}
+
+export interface TweetConsumer {
+  /** Joins the group and starts handing batches to `handler`; resolves once running. */
+  start(handler: PartitionBatchHandler): Promise<void>;
+  /**
+   * Stops fetching, waits for the in-flight batches to finish or abandon (the handler sees
+   * `isRunning() === false`), commits what they marked done, leaves the group and disconnects.
+   */
+  stop(): Promise<void>;
+  /** Partitions of the input topic this member owns now. */
+  assignment(): number[];
+  /** The group's committed offset of a partition (undefined when none). */
+  committedOffset(partition: number): Promise<string | undefined>;
+  /** Called after every rebalance with this member's new partitions of the topic. */
+  onAssign(listener: (partitions: number[]) => void): void;
+  /** kafkajs gave up (after its own retries); `willRestart` tells whether it restarts by itself. */
+  onCrash(listener: (error: Error, willRestart: boolean) => void): void;
+}
+
+/**
+ * A kafkajs consumer-group member reading one topic with `eachBatch`. kafkajs keeps per-partition
+ * positions: the next fetch of a partition starts after the last offset the pipeline marked done,
+ * and eachBatchAutoResolve is off so an abandoned batch is never marked done by accident. kafkajs
+ * rejoins the group only after every in-flight batch has settled, so offsets marked by a batch are
+ * committed under the generation that still owns its partition — nothing is ever committed for a
+ * partition that was revoked.
+ */
+export function createTweetConsumer(options: TweetConsumerOptions): TweetConsumer {
+  const { kafka, groupId, topic, logger } = options;
+  const consumer: Consumer = kafka.consumer({
+    groupId,
+    sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+    heartbeatInterval: options.heartbeatIntervalMs ?? 3_000,
+    maxWaitTimeInMs: options.maxWaitTimeMs ?? 1_000,
+    // Transactional producers upstream (or our own output) must never leak aborted records.
+    readUncommitted: false,
+  });
+  let assigned: number[] = [];
+  let admin: Admin | undefined;
+  const assignListeners: Array<(partitions: number[]) => void> = [];
+
+  consumer.on(consumer.events.GROUP_JOIN, (event) => {
+    assigned = [...(event.payload.memberAssignment[topic] ?? [])].sort((a, b) => a - b);
+    logger.info({ groupId, topic, partitions: assigned }, 'partitions assigned');
+    for (const listener of assignListeners) listener([...assigned]);
+  });
+
+  function toPartitionBatch(payload: EachBatchPayload): PartitionBatch {
+    const { batch } = payload;
+    return {
+      topic: batch.topic,
+      partition: batch.partition,
+      envelopes: batch.messages.map((message) => toEnvelope(batch.topic, batch.partition, message)),
+      markDone: (offset) => payload.resolveOffset(offset),
+      commit: async () => {
+        if (options.commitOffsets) await payload.commitOffsetsIfNecessary();
+      },
+      heartbeat: () => payload.heartbeat(),
+      isRunning: () => payload.isRunning() && !payload.isStale(),
+      pause: () => payload.pause(),
+    };
+  }
+
+  return {
+    async start(handler) {
+      await consumer.connect();
+      // A new group starts at the beginning so events produced before the first replica are not skipped.
+      await consumer.subscribe({ topic, fromBeginning: true });
+      await consumer.run({
+        partitionsConsumedConcurrently: options.partitionConcurrency ?? 4,
+        autoCommit: options.commitOffsets,
+        autoCommitInterval: options.commitIntervalMs ?? 1_000,
+        eachBatchAutoResolve: false,
+        eachBatch: (payload) => handler(toPartitionBatch(payload)),
+      });
+    },
+    async stop() {
+      // disconnect() stops the runner first: it waits for in-flight batches and commits their offsets.
+      await consumer.disconnect();
+      if (admin) await admin.disconnect();
+    },
+    assignment: () => [...assigned],
+    async committedOffset(partition) {
+      if (!admin) {
+        admin = kafka.admin();
+        await admin.connect();
+      }
+      const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      const found = entry?.partitions.find((candidate) => candidate.partition === partition);
+      return found && Number(found.offset) >= 0 ? found.offset : undefined;
+    },
+    onAssign(listener) {
+      assignListeners.push(listener);
+    },
+    onCrash(listener) {
+      consumer.on(consumer.events.CRASH, (event) => listener(event.payload.error, event.payload.restart));
+    },
+  };
+}

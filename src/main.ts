@@ -1,0 +1,138 @@
+import type { Logger } from 'pino';
+import { dlqSettingsFromEnv } from './config/dlq-settings';
+import type { WorkerConfig } from './config/worker-config';
+import { createCodec } from './codec';
+import { openDeadLetterStore } from './dlq';
+import { consumerLagSource, startOpsServer } from './ops';
+import { createClassifier } from './pipeline/batched-classifier';
+import { createKafkaClient } from './pipeline/kafka-client';
+import { metricsObserver } from './pipeline/metrics-observer';
+import { closeInOrder, type Cleanup } from './pipeline/ordered-close';
+import { createStreamWorker, type StreamWorker } from './pipeline/worker';
+import { createLogger, Metrics } from './telemetry';
+
+// Wiring only: settings -> stages -> worker. Nothing imports this file but the CLI and tests.
+
+export interface RunningWorker {
+  worker: StreamWorker;
+  /** `http://host:port` of /metrics, /healthz and /readyz; undefined when HTTP_PORT=0. */
+  opsUrl?: string;
+  logger: Logger;
+}
+
+export interface StartWorkerOptions {
+  /** Read for the dead-letter settings that are not worker settings (DLQ_TOPIC, RETRY_*). @defaultValue process.env */
+  env?: NodeJS.ProcessEnv;
+  /** @defaultValue a pino logger at config.logLevel */
+  logger?: Logger;
+}
+
+/**
+ * Builds every stage from the settings and starts consuming. If any step fails, what was already
+ * opened is closed again (in reverse order) before the error is rethrown.
+ */
+export async function startWorker(
+  config: WorkerConfig,
+  options: StartWorkerOptions = {},
+): Promise<RunningWorker> {
+  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const opened: Cleanup[] = [];
+  try {
+    const kafka = createKafkaClient(config.kafka, logger);
+    const codec = await createCodec({
+      schemaRegistryUrl: config.schemaRegistryUrl,
+      inputTopic: config.inputTopic,
+      outputTopic: config.outputTopic,
+    });
+    const dlqSettings = dlqSettingsFromEnv(options.env ?? process.env);
+    const deadLetters = await openDeadLetterStore(
+      {
+        ...dlqSettings,
+        redisUrl: config.redisUrl,
+        queueName: config.dlqQueue,
+        kafkaBrokers: config.kafka.brokers,
+      },
+      (error) => logger.warn({ err: error }, 'dead-letter store: Redis error'),
+    );
+    opened.unshift({ name: 'dead-letter store', close: () => deadLetters.close() });
+    const classifier = await createClassifier({
+      modelDir: config.modelDir,
+      maxBatchSize: config.batchMaxSize,
+      maxWaitMs: config.batchMaxWaitMs,
+    });
+    opened.unshift({ name: 'classifier', close: () => classifier.close() });
+
+    const metrics = new Metrics();
+    metrics.setModel(classifier.model);
+    classifier.onBatch((stats) => metrics.batchSize.observe(stats.size));
+    let opsUrl: string | undefined;
+    const worker = createStreamWorker({
+      kafka,
+      config,
+      decoder: codec.decoder,
+      encoder: codec.encoder,
+      classifier,
+      deadLetter: deadLetters.store,
+      logger,
+      backpressure: {
+        isSaturated: () => classifier.isFull(),
+        whenDrained: () => classifier.waitForCapacity(),
+      },
+      observer: metricsObserver(metrics, config.outputTopic),
+      retry: {
+        maxAttempts: dlqSettings.maxAttempts,
+        baseDelayMs: dlqSettings.retryBaseDelayMs,
+        maxDelayMs: dlqSettings.retryMaxDelayMs,
+      },
+      // Stopped after the consumer and producers: the chunk in flight still needs the model and the DLQ.
+      cleanups: opened,
+    });
+    if (config.httpPort > 0) {
+      const admin = kafka.admin();
+      await admin.connect();
+      metrics.observeLag(consumerLagSource(admin, config.groupId, config.inputTopic));
+      const ops = await startOpsServer({
+        port: config.httpPort,
+        metrics,
+        logger,
+        readinessChecks: { consumer: () => worker.isReady() },
+      });
+      opsUrl = ops.url;
+      opened.unshift(
+        { name: 'ops server', close: () => ops.close() },
+        { name: 'admin', close: () => admin.disconnect() },
+      );
+    }
+    await worker.start();
+    return { worker, opsUrl, logger };
+  } catch (error) {
+    await closeInOrder(opened, logger);
+    throw error;
+  }
+}
+
+/**
+ * Runs the worker until SIGTERM or SIGINT, then shuts down in order within SHUTDOWN_TIMEOUT_MS.
+ * Resolves with the process exit code: 0 after a clean shutdown, 1 when a step failed or the
+ * deadline passed, or when the consumer crashed for good.
+ */
+export async function runWorkerUntilSignal(
+  config: WorkerConfig,
+  options: StartWorkerOptions = {},
+): Promise<number> {
+  const { worker, logger, opsUrl } = await startWorker(config, options);
+  if (opsUrl) logger.info({ url: opsUrl }, 'serving /metrics, /healthz and /readyz');
+  return new Promise<number>((resolve) => {
+    let fatal = false;
+    const stop = (reason: string) => {
+      logger.info({ reason }, 'shutting down');
+      void worker.stop().then((clean) => resolve(clean && !fatal ? 0 : 1));
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+    worker.onFatal(() => {
+      fatal = true;
+      stop('consumer crashed');
+    });
+  });
+}

@@ -1,0 +1,26 @@
+import type { Logger } from 'pino';
+
+/** One shutdown step; `close` may be slow, it must not be skipped because an earlier step failed. */
+export interface Cleanup {
+  name: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Runs cleanups one after another, each in its own try/catch, so a failing step (a broker that
+ * is already gone) never keeps the later ones (closing Redis, the model) from running.
+ * Resolves true when every step succeeded.
+ */
+export async function closeInOrder(cleanups: readonly Cleanup[], logger: Logger): Promise<boolean> {
+  let clean = true;
+  for (const cleanup of cleanups) {
+    try {
+      await cleanup.close();
+      logger.debug({ step: cleanup.name }, 'shutdown step done');
+    } catch (error) {
+      clean = false;
+      logger.error({ err: error, step: cleanup.name }, 'shutdown step failed');
+    }
+  }
+  return clean;
+}

@@ -1,0 +1,17 @@
+import type { DeadLetterItem } from './process-chunk';
+
+/** Hooks for metrics and tracing; every one is optional and must not throw. */
+export interface PipelineObserver {
+  /** A chunk is finished: its records acknowledged, its dead letters durable, its offsets marked. */
+  chunkDone?(info: {
+    topic: string;
+    partition: number;
+    size: number;
+    produced: number;
+    deadLettered: number;
+    durationMs: number;
+  }): void;
+  deadLettered?(item: DeadLetterItem): void;
+  /** Consumption of a partition waits for the classifier's queue to drain. */
+  backpressure?(info: { topic: string; partition: number; paused: boolean }): void;
+}

@@ -1,0 +1,200 @@
+import type { Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { WorkerConfig } from '../config/worker-config';
+import type { Classifier, DeadLetterSink, TweetDecoder, TweetEmotionEncoder } from '../core';
+import { createOutputProducer } from '../egress/output-producer';
+import { ensureOutputTopic } from '../egress/output-topic';
+import { createTransactionalOutput } from '../egress/transactional-output';
+import { createTweetConsumer } from '../ingest/tweet-consumer';
+import type { Backpressure } from './backpressure';
+import type { OutputMode } from './chunk-output';
+import { closeInOrder, type Cleanup } from './ordered-close';
+import { createPartitionProcessor } from './partition-processor';
+import type { PipelineObserver } from './pipeline-observer';
+import { copyInputHeaders, type OutputHeaders } from './process-chunk';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy';
+import { createStopController } from './stop-signal';
+
+export type StreamWorkerConfig = Pick<
+  WorkerConfig,
+  | 'inputTopic'
+  | 'outputTopic'
+  | 'groupId'
+  | 'outputPartitions'
+  | 'outputReplicationFactor'
+  | 'chunkSize'
+  | 'partitionConcurrency'
+  | 'exactlyOnce'
+  | 'transactionalIdPrefix'
+  | 'shutdownTimeoutMs'
+>;
+
+export interface StreamWorkerDeps {
+  kafka: Kafka;
+  config: StreamWorkerConfig;
+  decoder: TweetDecoder;
+  encoder: TweetEmotionEncoder;
+  classifier: Classifier;
+  deadLetter: DeadLetterSink;
+  logger: Logger;
+  backpressure?: Backpressure;
+  observer?: PipelineObserver;
+  /** @defaultValue copies the input record's headers */
+  outputHeaders?: OutputHeaders;
+  /** @defaultValue DEFAULT_RETRY_POLICY (3 tries) */
+  retry?: RetryPolicy;
+  /** Run after the worker's own steps at stop(), in order (e.g. classifier, dead-letter store, HTTP server). */
+  cleanups?: readonly Cleanup[];
+  /** @defaultValue Date.now */
+  now?: () => number;
+}
+
+export interface StreamWorker {
+  /** Creates the output topic if needed, joins the group and starts consuming. */
+  start(): Promise<void>;
+  /**
+   * Ordered shutdown within config.shutdownTimeoutMs: stop taking chunks, let the chunk in flight
+   * finish (or abandon it after half the deadline), commit what is done, leave the group,
+   * disconnect, then run the extra cleanups. Resolves true when everything closed cleanly in time.
+   * Idempotent: a second call returns the first call's promise.
+   */
+  stop(): Promise<boolean>;
+  /** Consuming and not stopping (for /readyz). */
+  isReady(): boolean;
+  /** Partitions this replica owns now. */
+  assignment(): number[];
+  /** Called when the consumer crashed for good (kafkajs will not restart it): the process should exit non-zero. */
+  onFatal(listener: (error: Error) => void): void;
+}
+
+export function createStreamWorker(deps: StreamWorkerDeps): StreamWorker {
+  const { kafka, config, logger } = deps;
+  const stopController = createStopController();
+  const consumer = createTweetConsumer({
+    kafka,
+    groupId: config.groupId,
+    topic: config.inputTopic,
+    partitionConcurrency: config.partitionConcurrency,
+    commitOffsets: !config.exactlyOnce,
+    logger,
+  });
+  let generation = 0;
+  let mode: OutputMode;
+  let producerCleanup: Cleanup;
+  if (config.exactlyOnce) {
+    const transactions = createTransactionalOutput({
+      kafka,
+      outputTopic: config.outputTopic,
+      groupId: config.groupId,
+      transactionalIdPrefix: config.transactionalIdPrefix,
+      logger,
+    });
+    mode = {
+      kind: 'exactly-once',
+      transactions,
+      committedOffset: (partition) => consumer.committedOffset(partition),
+      groupId: config.groupId,
+    };
+    producerCleanup = { name: 'transactional producers', close: () => transactions.close() };
+    consumer.onAssign((partitions) => {
+      void transactions.releaseAllExcept(config.inputTopic, partitions).catch((error: unknown) => {
+        logger.warn({ err: error }, 'could not release the producers of revoked partitions');
+      });
+    });
+  } else {
+    const producer = createOutputProducer({ kafka, topic: config.outputTopic });
+    mode = { kind: 'at-least-once', producer };
+    producerCleanup = { name: 'producer', close: () => producer.disconnect() };
+  }
+  consumer.onAssign(() => {
+    generation += 1;
+  });
+
+  const handler = createPartitionProcessor({
+    mode,
+    deadLetter: deps.deadLetter,
+    signal: stopController,
+    logger,
+    chunkSize: config.chunkSize,
+    backpressure: deps.backpressure,
+    observer: deps.observer,
+    generation: () => generation,
+    stages: {
+      decoder: deps.decoder,
+      classifier: deps.classifier,
+      encoder: deps.encoder,
+      outputHeaders: deps.outputHeaders ?? copyInputHeaders,
+      retry: deps.retry ?? DEFAULT_RETRY_POLICY,
+      now: deps.now ?? Date.now,
+    },
+  });
+
+  let running = false;
+  let stopping: Promise<boolean> | undefined;
+  const fatalListeners: Array<(error: Error) => void> = [];
+  consumer.onCrash((error, willRestart) => {
+    logger.error({ err: error, willRestart }, 'consumer crashed');
+    if (!willRestart) for (const listener of fatalListeners) listener(error);
+  });
+
+  async function shutdown(): Promise<boolean> {
+    const deadline = config.shutdownTimeoutMs;
+    logger.info({ deadlineMs: deadline }, 'stopping: finishing the chunk in flight');
+    stopController.stop(Math.floor(deadline / 2));
+    const steps: Cleanup[] = [
+      // Waits for in-flight batches, commits their finished offsets, leaves the group.
+      { name: 'consumer', close: () => consumer.stop() },
+      producerCleanup,
+      ...(deps.cleanups ?? []),
+    ];
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => {
+        logger.error({ deadlineMs: deadline }, 'shutdown deadline passed; giving up on the remaining steps');
+        resolve(false);
+      }, deadline);
+      timer.unref();
+    });
+    try {
+      return await Promise.race([closeInOrder(steps, logger), timedOut]);
+    } finally {
+      clearTimeout(timer);
+      running = false;
+    }
+  }
+
+  return {
+    async start() {
+      const topic = await ensureOutputTopic({
+        kafka,
+        inputTopic: config.inputTopic,
+        outputTopic: config.outputTopic,
+        partitions: config.outputPartitions,
+        replicationFactor: config.outputReplicationFactor,
+      });
+      if (topic.created)
+        logger.info({ topic: config.outputTopic, partitions: topic.partitions }, 'created the output topic');
+      if (mode.kind === 'at-least-once') await mode.producer.connect();
+      await consumer.start(handler);
+      running = true;
+      logger.info(
+        {
+          inputTopic: config.inputTopic,
+          outputTopic: config.outputTopic,
+          groupId: config.groupId,
+          exactlyOnce: config.exactlyOnce,
+        },
+        'worker started',
+      );
+    },
+    stop() {
+      stopping ??= shutdown();
+      return stopping;
+    },
+    isReady: () => running && !stopController.isStopping(),
+    assignment: () => consumer.assignment(),
+    onFatal(listener) {
+      fatalListeners.push(listener);
+    },
+  };
+}
