@@ -1,0 +1,4 @@
+export * from './readiness';
+export * from './ops-server';
+export * from './redis-check';
+export * from './consumer-lag';

@@ -1,0 +1,6 @@
+export * from './trace-headers';
+export * from './batch-trace';
+export * from './tracing';
+export * from './metrics';
+export * from './logger';
+export * as semconv from './semconv';
