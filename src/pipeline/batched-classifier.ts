@@ -1,0 +1,99 @@
+import { MicroBatcher, type BatchStats } from '../batching';
+import type { Classifier, EmotionResult, ModelInfo } from '../core';
+import { InferenceEngine, type InferenceEngineOptions } from '../inference';
+
+export interface BatchedClassifierOptions extends InferenceEngineOptions {
+  /**
+   * Most texts per model run.
+   * @defaultValue 32
+   */
+  maxBatchSize?: number;
+  /**
+   * Longest a text waits for its batch to fill, in ms.
+   * @defaultValue 10
+   */
+  maxWaitMs?: number;
+  /**
+   * Most texts waiting for a batch; `classify()` waits for room beyond it, and `isFull()` tells a
+   * consumer to pause.
+   * @defaultValue 1024
+   */
+  maxQueue?: number;
+  /**
+   * Optional cap on batch size x padded length (tokens), so a batch of long texts stays small.
+   * @defaultValue undefined (no cap)
+   */
+  tokenBudget?: number;
+  /**
+   * Batches in flight at once.
+   * @defaultValue the number of session workers
+   */
+  maxConcurrentBatches?: number;
+}
+
+/** A Classifier whose micro-batching is visible to the consumer (backpressure) and to metrics. */
+export interface BatchedClassifier extends Classifier {
+  /** Tokens per text after truncation. */
+  readonly maxLength: number;
+  /** True while the batch queue is at `maxQueue`: pause consuming until `waitForCapacity()` resolves. */
+  isFull(): boolean;
+  waitForCapacity(): Promise<void>;
+  /** Subscribe to each dispatched batch (size, padded length, wait) for metrics. */
+  onBatch(listener: (stats: BatchStats) => void): void;
+}
+
+/**
+ * The worker's classifier: per-text tokenization (a bad text fails alone), a dynamic micro-batcher
+ * that mixes texts from every concurrent `classify()` call into the same batches, and ONNX sessions
+ * in worker threads. `close()` finishes every accepted text, then stops the workers.
+ */
+export async function createClassifier(options: BatchedClassifierOptions): Promise<BatchedClassifier> {
+  const { maxBatchSize, maxWaitMs, maxQueue, tokenBudget, maxConcurrentBatches, ...engineOptions } = options;
+  const engine = await InferenceEngine.load(engineOptions);
+  const batcher = new MicroBatcher<number[], EmotionResult>((sequences) => engine.inferBatch(sequences), {
+    maxBatchSize,
+    maxWaitMs,
+    maxQueue,
+    tokenBudget,
+    maxConcurrentBatches: maxConcurrentBatches ?? engine.settings.workers,
+    cost: (ids) => ids.length,
+  });
+
+  async function classify(texts: readonly string[]): Promise<Array<EmotionResult | Error>> {
+    const results: Array<EmotionResult | Error> = new Array<EmotionResult | Error>(texts.length);
+    const encoded: number[][] = [];
+    const slots: number[] = [];
+    texts.forEach((text, index) => {
+      try {
+        encoded.push(engine.encode(text));
+        slots.push(index);
+      } catch (error) {
+        results[index] = error as Error;
+      }
+    });
+    const inferred = await batcher.addAll(encoded);
+    inferred.forEach((result, i) => {
+      results[slots[i]] = result;
+    });
+    return results;
+  }
+
+  const model: ModelInfo = engine.model;
+  return {
+    model,
+    maxLength: engine.maxLength,
+    classify,
+    isFull: () => batcher.isFull(),
+    waitForCapacity: () => batcher.waitForCapacity(),
+    onBatch: (listener) => {
+      batcher.on('batch', listener);
+    },
+    async close() {
+      try {
+        await batcher.close();
+      } finally {
+        await engine.close();
+      }
+    },
+  };
+}
