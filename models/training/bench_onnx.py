@@ -105,6 +105,7 @@ def main(argv: List[str] | None = None) -> int:
     p.add_argument("--batch-size", type=int, default=32, help="default: %(default)s")
     p.add_argument("--threads", type=int, default=2, help="onnxruntime intra-op threads (default: %(default)s)")
     p.add_argument("--repeats", type=int, default=3, help="timed passes over the data (default: %(default)s)")
+    p.add_argument("--limit", type=int, help="use only the first N texts (quick checks)")
     p.add_argument("--json", help="also write the result here")
     args = p.parse_args(argv)
 
@@ -116,7 +117,7 @@ def main(argv: List[str] | None = None) -> int:
     with open(os.path.join(args.model, "config.json")) as fh:
         es = json.load(fh)["emotion_stream"]
     model_path = os.path.join(args.model, args.onnx or es["onnx"])
-    texts = read_split(args.data).texts
+    texts = read_split(args.data).texts[: args.limit]
     tok = Tokenizer.from_file(os.path.join(args.model, "tokenizer.json"))
     tok.no_padding()
     tok.enable_truncation(es.get("max_length", 128))

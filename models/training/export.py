@@ -43,7 +43,7 @@ def export_onnx(checkpoint: str, path: str, opset: int = 17) -> None:
     import torch
     from transformers import AutoModelForSequenceClassification
 
-    model = AutoModelForSequenceClassification.from_pretrained(checkpoint, torchscript=True).eval()
+    model = AutoModelForSequenceClassification.from_pretrained(checkpoint).eval()
 
     class Logits(torch.nn.Module):
         """Only input_ids and attention_mask in, only logits out."""
@@ -53,7 +53,7 @@ def export_onnx(checkpoint: str, path: str, opset: int = 17) -> None:
             self.inner = inner
 
         def forward(self, input_ids, attention_mask):
-            return self.inner(input_ids=input_ids, attention_mask=attention_mask)[0]
+            return self.inner(input_ids=input_ids, attention_mask=attention_mask).logits
 
     dummy = (torch.ones((2, 16), dtype=torch.long), torch.ones((2, 16), dtype=torch.long))
     os.makedirs(os.path.dirname(path), exist_ok=True)
