@@ -4,12 +4,16 @@ import { readFileSync } from 'node:fs';
 import { fromPackageRoot } from '../config/package-root';
 import { EmotionStreamError } from '../core';
 import { register as registerAlerts } from './alerts';
+import { register as registerClassify } from './classify';
+import { register as registerDemo } from './demo';
 import { register as registerDlq } from './dlq';
+import { register as registerEval } from './eval';
 import { register as registerProduce } from './produce';
+import { register as registerTokenize } from './tokenize';
 import { register as registerWorker } from './worker';
 
 // Each subcommand lives in its own file under src/cli/ and exports `register(program)`.
-const subcommands: Array<(program: Command) => void> = [registerAlerts, registerDlq, registerWorker, registerProduce];
+const subcommands: Array<(program: Command) => void> = [registerDemo, registerAlerts, registerDlq, registerWorker, registerProduce, registerClassify, registerTokenize, registerEval];
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(fromPackageRoot('package.json'), 'utf8')) as { version: string };
