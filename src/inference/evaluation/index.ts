@@ -1,0 +1,3 @@
+export * from './labelled-dataset';
+export * from './metrics';
+export * from './format-report';
