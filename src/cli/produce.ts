@@ -1,8 +1,10 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
-import { Kafka, logLevel } from 'kafkajs';
+import pino from 'pino';
 import { randomUUID } from 'node:crypto';
 import { createCodec } from '../codec';
+import { loadWorkerConfig } from '../config/worker-config';
+import { createKafkaClient } from '../pipeline/kafka-client';
 import { classifyError } from '../core';
 import { countLines } from './produce/count-lines';
 import { INPUT_FORMATS, type InputFormat } from './produce/input-formats';
@@ -60,13 +62,19 @@ async function produce(flags: ProduceFlags): Promise<void> {
     inputWriterSchemaPath: flags.writerSchema,
     registerOnStart: false,
   });
-  const kafka = new Kafka({
-    clientId: 'emotion-stream-produce',
-    brokers: flags.brokers.split(',').map((broker) => broker.trim()),
-    // kafkajs would print its retries as JSON lines; the one error that matters is reported below.
-    logLevel: logLevel.NOTHING,
-    retry: { retries: 3 },
+  // The worker's Kafka settings (KAFKA_SSL*, KAFKA_SASL*, KAFKA_CLIENT_ID) apply here too, so produce reaches
+  // any cluster the worker does. kafkajs' own retry chatter is silenced: the one error that matters is
+  // reported below.
+  const { kafka: connection } = loadWorkerConfig({
+    ...process.env,
+    KAFKA_BROKERS: flags.brokers,
+    INPUT_TOPIC: flags.topic,
+    OUTPUT_TOPIC: `${flags.topic}.unused`,
   });
+  const kafka = createKafkaClient(
+    { ...connection, clientId: `${connection.clientId}-produce` },
+    pino({ level: 'silent' }),
+  );
   const skipped = { count: 0 };
   let detected: string = flags.format;
   const bar =
