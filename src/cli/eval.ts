@@ -1,7 +1,7 @@
 import { SingleBar, Presets } from 'cli-progress';
 import type { Command } from 'commander';
 import { performance } from 'node:perf_hooks';
-import { EmotionStreamError } from '../core';
+import { EmotionStreamError, type EmotionResult } from '../core';
 import { evaluatePredictions, formatReport, readLabelledFile } from '../inference/evaluation';
 import { createClassifier } from '../pipeline/batched-classifier';
 import { addInferenceFlags, classifierOptions, type ModelFlags } from './model-flags';
@@ -46,11 +46,19 @@ export function register(program: Command): void {
         bar?.start(examples.length, 0);
         const predicted: Array<string | null> = [];
         const started = performance.now();
-        for (let i = 0; i < examples.length; i += CHUNK) {
-          const results = await classifier.classify(examples.slice(i, i + CHUNK).map((e) => e.text));
-          for (const result of results) predicted.push(result instanceof Error ? null : result.label);
+        // Two chunks in flight, so the model never waits while the next chunk is tokenized.
+        const inFlight: Array<Promise<Array<EmotionResult | Error>>> = [];
+        const collect = async (): Promise<void> => {
+          for (const result of await (inFlight.shift() as Promise<Array<EmotionResult | Error>>)) {
+            predicted.push(result instanceof Error ? null : result.label);
+          }
           bar?.update(predicted.length);
+        };
+        for (let i = 0; i < examples.length; i += CHUNK) {
+          inFlight.push(classifier.classify(examples.slice(i, i + CHUNK).map((e) => e.text)));
+          if (inFlight.length >= 2) await collect();
         }
+        while (inFlight.length > 0) await collect();
         const seconds = (performance.now() - started) / 1000;
         bar?.stop();
         const metrics = evaluatePredictions(labels, examples.map((e) => e.label), predicted);
