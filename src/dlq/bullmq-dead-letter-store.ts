@@ -77,10 +77,11 @@ export class BullmqDeadLetterStore implements DeadLetterSink {
 
   /** Removes one entry; false when there was none with that id. */
   async remove(id: string): Promise<boolean> {
-    const removed = await redisOperation('a dead-letter removal', this.timeoutMs, () =>
-      this.queue.remove(id),
-    );
-    return removed === 1;
+    // BullMQ's removeJob answers 1 whether or not the job existed, so look first.
+    const job = await redisOperation('a dead-letter lookup', this.timeoutMs, () => this.queue.getJob(id));
+    if (!job) return false;
+    await redisOperation('a dead-letter removal', this.timeoutMs, () => this.queue.remove(id));
+    return true;
   }
 
   async count(): Promise<number> {

@@ -1,0 +1,97 @@
+import { KafkaUnavailableError, PoisonMessageError, type Envelope } from '../../../src/core';
+import { toDeadLetterEntry, type DeadLetterEntry } from '../../../src/dlq/dead-letter-entry';
+import type { OutgoingRecord, RecordPublisher } from '../../../src/dlq/record-publisher';
+import { replayDeadLetters, type ReplayableStore } from '../../../src/dlq/replay';
+
+// Replay's ordering rule (publish, acknowledged, then remove) checked with an in-memory store and a
+// publisher that can be made to fail; the real Redis + Kafka path is in test/integration/dlq/.
+class MemoryStore implements ReplayableStore {
+  readonly entries = new Map<string, DeadLetterEntry>();
+  async list() {
+    return [...this.entries.values()];
+  }
+  async get(id: string) {
+    return this.entries.get(id);
+  }
+  async remove(id: string) {
+    return this.entries.delete(id);
+  }
+}
+
+class Publisher implements RecordPublisher {
+  readonly published: OutgoingRecord[] = [];
+  constructor(private readonly failAfter = Infinity) {}
+  async publish(records: OutgoingRecord[]) {
+    if (this.published.length + records.length > this.failAfter)
+      throw new KafkaUnavailableError('broker gone');
+    this.published.push(...records);
+  }
+  async close() {}
+}
+
+function storeWith(count: number): MemoryStore {
+  const store = new MemoryStore();
+  for (let offset = 0; offset < count; offset += 1) {
+    const envelope: Envelope = {
+      topic: 'tweets',
+      partition: 0,
+      offset: String(offset),
+      timestamp: '0',
+      key: Buffer.from(`k${offset}`),
+      value: Buffer.from([offset]),
+      headers: { h: Buffer.from('v') },
+    };
+    const entry = toDeadLetterEntry(envelope, new PoisonMessageError('NOT_AVRO', 'x'), 1, undefined, 0);
+    store.entries.set(entry.id, entry);
+  }
+  return store;
+}
+
+describe('replayDeadLetters', () => {
+  it('publishes the original bytes in chunks and removes each entry after its chunk was acknowledged', async () => {
+    const store = storeWith(5);
+    const publisher = new Publisher();
+    const progress: number[] = [];
+    const report = await replayDeadLetters(store, publisher, {
+      all: true,
+      chunkSize: 2,
+      onProgress: (n) => progress.push(n),
+    });
+    expect(report).toEqual({
+      replayed: ['tweets:0:0', 'tweets:0:1', 'tweets:0:2', 'tweets:0:3', 'tweets:0:4'],
+      missing: [],
+    });
+    expect(progress).toEqual([2, 4, 5]);
+    expect(publisher.published[3]).toEqual({
+      topic: 'tweets',
+      key: Buffer.from('k3'),
+      value: Buffer.from([3]),
+      headers: { h: Buffer.from('v') },
+    });
+    expect(store.entries.size).toBe(0);
+  });
+
+  it('keeps every entry whose publish was not acknowledged, and stops there', async () => {
+    const store = storeWith(5);
+    const report = await replayDeadLetters(store, new Publisher(2), {
+      all: true,
+      chunkSize: 2,
+      topic: 'elsewhere',
+    });
+    expect(report.replayed).toEqual(['tweets:0:0', 'tweets:0:1']);
+    expect(report.error).toBeInstanceOf(KafkaUnavailableError);
+    expect([...store.entries.keys()]).toEqual(['tweets:0:2', 'tweets:0:3', 'tweets:0:4']);
+  });
+
+  it('replays only the requested ids and reports the missing ones', async () => {
+    const store = storeWith(3);
+    const publisher = new Publisher();
+    const report = await replayDeadLetters(store, publisher, {
+      ids: ['tweets:0:2', 'tweets:0:9'],
+      topic: 'other',
+    });
+    expect(report).toEqual({ replayed: ['tweets:0:2'], missing: ['tweets:0:9'] });
+    expect(publisher.published.map((record) => record.topic)).toEqual(['other']);
+    expect(store.entries.size).toBe(2);
+  });
+});
