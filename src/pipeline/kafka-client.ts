@@ -41,7 +41,10 @@ export function createKafkaClient(connection: KafkaConnectionConfig, logger: Log
       () =>
       ({ level, log }: LogEntry) => {
         const { message, ...extra } = log;
-        kafkaLogger[toPino[level] ?? 'info'](extra, message);
+        // kafkajs logs every error response at ERROR before it retries it (a coordinator still
+        // loading, a leader moving); those are routine, so they go to debug.
+        const routine = typeof message === 'string' && message.startsWith('Response ');
+        kafkaLogger[routine ? 'debug' : (toPino[level] ?? 'info')](extra, message);
       },
   });
 }
