@@ -71,13 +71,22 @@ export class SessionPool {
 
   async run(batch: TensorBatch): Promise<RunResult> {
     if (this.closing) throw new InferenceFailedError('inference session pool is closed');
-    const slot = this.slots.reduce((best, candidate) => (candidate.pending.size < best.pending.size ? candidate : best));
+    let slot = this.leastBusy();
     await slot.ready;
+    // The worker may have died (and been replaced) while this call waited for it to load.
+    while (!this.slots.includes(slot)) {
+      slot = this.leastBusy();
+      await slot.ready;
+    }
     const id = this.nextId++;
     return new Promise<RunResult>((resolve, reject) => {
       slot.pending.set(id, { resolve, reject });
       slot.worker.postMessage({ type: 'run', id, batch }, transferablesOf(batch));
     });
+  }
+
+  private leastBusy(): Slot {
+    return this.slots.reduce((best, candidate) => (candidate.pending.size < best.pending.size ? candidate : best));
   }
 
   async close(): Promise<void> {
