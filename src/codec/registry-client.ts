@@ -30,6 +30,8 @@ function statusOf(error: unknown): number | undefined {
 // mappersmith reports a refused connection as status 400 with the socket error in the message; a real 4xx
 // answer from a registry carries its own message. Only a definite "not found" is the record's fault.
 function isOutage(error: unknown): boolean {
+  // The client library's own refusals (e.g. a subject pinned to another compatibility level) are answers.
+  if (error instanceof Error && error.name.startsWith('ConfluentSchemaRegistry')) return false;
   const status = statusOf(error);
   if (status === undefined || status >= 500 || status === 408 || status === 429) return true;
   return /ECONN|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN|socket hang up|timeout/i.test(

@@ -156,6 +156,22 @@ describe('Confluent wire format against the real schema registry', () => {
     expect(await codec.tweetEmotionDecoder.decode(value)).toEqual(enriched);
   });
 
+  it('refuses to start, naming the subject, when the output subject is pinned to another compatibility level', async () => {
+    const pinnedTopic = uniqueName('codec-it-pinned');
+    await createCodec({ schemaRegistryUrl: schemaRegistryUrl(), inputTopic, outputTopic: pinnedTopic });
+    const put = await fetch(`${schemaRegistryUrl()}/config/${subjectOf(pinnedTopic)}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
+      body: JSON.stringify({ compatibility: 'FULL' }),
+    });
+    expect(put.status).toBe(200);
+    const error = await failure(
+      createCodec({ schemaRegistryUrl: schemaRegistryUrl(), inputTopic, outputTopic: pinnedTopic }),
+    );
+    expect(error.code).toBe('CONFIG_INVALID');
+    expect(error.message).toContain(subjectOf(pinnedTopic));
+  });
+
   it('reports an unreachable registry as a retriable REGISTRY_UNAVAILABLE, not poison', async () => {
     const offline = await createCodec({
       schemaRegistryUrl: 'http://127.0.0.1:9',
