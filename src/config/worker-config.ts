@@ -22,6 +22,7 @@ export interface WorkerConfig {
   /** Undefined: the broker's default. */
   outputReplicationFactor?: number;
   groupId: string;
+  sessionTimeoutMs: number;
   schemaRegistryUrl?: string;
   redisUrl: string;
   dlqQueue: string;
@@ -103,6 +104,7 @@ const schema = z.object({
   KAFKA_SASL_MECHANISM: optionalText.pipe(z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional()),
   KAFKA_SASL_USERNAME: optionalText,
   KAFKA_SASL_PASSWORD: optionalText,
+  KAFKA_SESSION_TIMEOUT_MS: integer(30_000, 6_000, 300_000),
   INPUT_TOPIC: text('tweets'),
   OUTPUT_TOPIC: text('tweets.emotions'),
   OUTPUT_PARTITIONS: optionalInteger(1, 10_000),
@@ -197,6 +199,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     outputPartitions: e.OUTPUT_PARTITIONS,
     outputReplicationFactor: e.OUTPUT_REPLICATION_FACTOR,
     groupId: e.GROUP_ID,
+    sessionTimeoutMs: e.KAFKA_SESSION_TIMEOUT_MS,
     schemaRegistryUrl: e.SCHEMA_REGISTRY_URL,
     redisUrl: e.REDIS_URL,
     dlqQueue: e.DLQ_QUEUE,

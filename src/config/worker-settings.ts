@@ -52,6 +52,12 @@ export const WORKER_SETTINGS: readonly SettingDoc[] = [
   },
   { name: 'KAFKA_SASL_USERNAME', defaultText: '(none)', description: 'SASL username.' },
   { name: 'KAFKA_SASL_PASSWORD', defaultText: '(none)', description: 'SASL password.' },
+  {
+    name: 'KAFKA_SESSION_TIMEOUT_MS',
+    defaultText: '30000',
+    description:
+      'Consumer-group session timeout: how long a replica that died without leaving holds its partitions.',
+  },
   { name: 'INPUT_TOPIC', defaultText: 'tweets', description: 'Topic of raw tweets (Avro) to consume.' },
   {
     name: 'OUTPUT_TOPIC',

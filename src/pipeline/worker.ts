@@ -1,3 +1,4 @@
+import type { Tracer } from '@opentelemetry/api';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { WorkerConfig } from '../config/worker-config';
@@ -20,6 +21,7 @@ export type StreamWorkerConfig = Pick<
   | 'inputTopic'
   | 'outputTopic'
   | 'groupId'
+  | 'sessionTimeoutMs'
   | 'outputPartitions'
   | 'outputReplicationFactor'
   | 'chunkSize'
@@ -39,6 +41,8 @@ export interface StreamWorkerDeps {
   logger: Logger;
   backpressure?: Backpressure;
   observer?: PipelineObserver;
+  /** Spans per chunk with trace context carried into the output headers. @defaultValue no spans (headers still copied) */
+  tracer?: Tracer;
   /** @defaultValue copies the input record's headers */
   outputHeaders?: OutputHeaders;
   /** @defaultValue DEFAULT_RETRY_POLICY (3 tries) */
@@ -76,6 +80,7 @@ export function createStreamWorker(deps: StreamWorkerDeps): StreamWorker {
     topic: config.inputTopic,
     partitionConcurrency: config.partitionConcurrency,
     commitOffsets: !config.exactlyOnce,
+    sessionTimeoutMs: config.sessionTimeoutMs,
     logger,
   });
   let generation = 0;
@@ -118,6 +123,8 @@ export function createStreamWorker(deps: StreamWorkerDeps): StreamWorker {
     chunkSize: config.chunkSize,
     backpressure: deps.backpressure,
     observer: deps.observer,
+    tracer: deps.tracer,
+    consumerGroup: config.groupId,
     generation: () => generation,
     stages: {
       decoder: deps.decoder,
