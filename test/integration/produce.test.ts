@@ -45,6 +45,16 @@ async function produce(
   return JSON.parse(output.join('')) as Record<string, unknown>;
 }
 
+const fixture = (name: string): string => path.join(__dirname, '..', 'fixtures', 'schemas', name);
+const jsonlFile = path.join(dir, 'sample.jsonl');
+writeFileSync(
+  jsonlFile,
+  [
+    '{"text":"written by some producer","id":"e-1","lang":"en"}',
+    '{"text":"and another one","id":"e-2","hashtags":["x"]}',
+  ].join('\n'),
+);
+
 const envelopeOf = (topic: string, value: Buffer | null): Envelope => ({
   topic,
   partition: 0,
@@ -97,5 +107,41 @@ describe.each([
     expect(seen.size).toBe(COUNT);
     for (let i = 0; i < COUNT; i++)
       expect(seen.get(`tweet number ${i}; é ✓`)).toBe(LABELS[i % LABELS.length]);
+  });
+});
+
+describe('schema evolution through the broker and the registry', () => {
+  it('decodes what an older and a newer producer published to one topic with the worker reader schema', async () => {
+    const topic = uniqueName('produce-evolution');
+    const registry = schemaRegistryUrl();
+    // Same subject (<topic>-value), BACKWARD compatible: v0 (fewer fields) first, then v2 (extra defaulted fields).
+    for (const schema of ['tweet-v0-older.avsc', 'tweet-v2-newer.avsc']) {
+      const summary = await produce(
+        ['--file', jsonlFile, '--topic', topic, '--writer-schema', fixture(schema)],
+        { schemaRegistryUrl: registry },
+      );
+      expect(summary).toMatchObject({ published: 2, wireFormat: 'confluent', format: 'jsonl' });
+    }
+    const codec = await createCodec({
+      schemaRegistryUrl: registry,
+      inputTopic: topic,
+      outputTopic: `${topic}.out`,
+      registerOnStart: false,
+    });
+    const records = await readTopic(topic, 4);
+    expect(new Set(records.map((record) => record.value?.readInt32BE(1))).size).toBe(2);
+    const tweets = await Promise.all(
+      records.map((record) => codec.decoder.decode(envelopeOf(topic, record.value))),
+    );
+    const byWriter = (lang: string | null) =>
+      tweets.filter((tweet) => tweet.id === 'e-1' && tweet.lang === lang).length;
+    // The older schema has lang, so both writers keep it; hashtags only survive from the newer writer.
+    expect(byWriter('en')).toBe(2);
+    expect(
+      tweets
+        .filter((tweet) => tweet.id === 'e-2')
+        .map((tweet) => tweet.hashtags)
+        .sort(),
+    ).toEqual([[], ['x']]);
   });
 });
