@@ -33,8 +33,8 @@ export class SpikeDetector {
   private readonly history = new Map<number, WindowBucket>();
   /** Window start of the last firing per label and group, for the cooldown. */
   private readonly lastFired = new Map<string, number>();
-  private maxEventTime: number | null = null;
-  private lastArrivalAt = 0;
+  /** Per source (a Kafka partition): newest event time and when it last delivered, for the watermark. */
+  private readonly sources = new Map<string, { maxEventTime: number | null; lastArrivalAt: number }>();
   private watermark: number | null = null;
   /** Windows starting before this are closed; their late events are dropped. */
   private closedBefore: number | null = null;
@@ -47,10 +47,23 @@ export class SpikeDetector {
     this.options = spikeDetectorOptions(options);
   }
 
-  observe(event: ObservedEmotion): ObserveOutcome {
+  /**
+   * Declares sources (partitions) that will deliver events, before they do: until each has
+   * delivered or gone idle, the watermark waits for it, so a partition fetched later than its
+   * siblings (a replay after a hand-over) does not find its windows closed.
+   */
+  expectSources(sources: readonly string[]): void {
+    const now = this.clock.now();
+    for (const source of sources) if (!this.sources.has(source)) this.sources.set(source, { maxEventTime: null, lastArrivalAt: now });
+  }
+
+  /** @param source where the event came from (a partition); the watermark is the slowest live source's. */
+  observe(event: ObservedEmotion, source = 'default'): ObserveOutcome {
     const { windowMs } = this.options;
     const start = Math.floor(event.createdAt / windowMs) * windowMs;
-    this.lastArrivalAt = this.clock.now();
+    const state = this.sources.get(source) ?? { maxEventTime: null, lastArrivalAt: 0 };
+    state.lastArrivalAt = this.clock.now();
+    this.sources.set(source, state);
     if (this.closedBefore !== null && start < this.closedBefore) {
       this.counters.late += 1;
       return 'late';
@@ -63,20 +76,17 @@ export class SpikeDetector {
     for (const group of groupsOf(event, this.options.groupBy)) {
       bucket.add(group, event.emotion.label, { id: event.id, score: event.emotion.score });
     }
-    this.maxEventTime = this.maxEventTime === null ? event.createdAt : Math.max(this.maxEventTime, event.createdAt);
+    state.maxEventTime = state.maxEventTime === null ? event.createdAt : Math.max(state.maxEventTime, event.createdAt);
     this.counters.accepted += 1;
     return 'accepted';
   }
 
   /** Moves the watermark, closes every window it passed (oldest first) and returns their alerts. */
   advance(): EmotionAlert[] {
-    if (this.maxEventTime === null) return [];
     const now = this.clock.now();
-    const idleFor = now - this.lastArrivalAt;
-    // A quiet stream must not hold its last window open forever: after idleAdvanceMs without
-    // events, processing time that passed counts as event time that passed.
-    const idleShift = idleFor >= this.options.idleAdvanceMs ? idleFor : 0;
-    const candidate = this.maxEventTime - this.options.allowedLatenessMs + idleShift;
+    const base = this.eventTimeReached(now);
+    if (base === null) return [];
+    const candidate = base - this.options.allowedLatenessMs;
     this.watermark = this.watermark === null ? candidate : Math.max(this.watermark, candidate);
     const { windowMs } = this.options;
     const alerts: EmotionAlert[] = [];
@@ -89,6 +99,25 @@ export class SpikeDetector {
     const boundary = Math.floor(this.watermark / windowMs) * windowMs;
     this.closedBefore = this.closedBefore === null ? boundary : Math.max(this.closedBefore, boundary);
     return alerts;
+  }
+
+  /**
+   * Event time all live sources have reached: the slowest live source's newest event. A source
+   * idle for idleAdvanceMs stops holding the others back; when all are idle, processing time that
+   * passed counts as event time that passed, so a quiet stream's last window still closes.
+   */
+  private eventTimeReached(now: number): number | null {
+    const all = [...this.sources.values()];
+    const live = all.filter((source) => now - source.lastArrivalAt < this.options.idleAdvanceMs);
+    if (live.length > 0) {
+      if (live.some((source) => source.maxEventTime === null)) return null;
+      return Math.min(...live.map((source) => source.maxEventTime as number));
+    }
+    const seen = all.filter((source) => source.maxEventTime !== null);
+    if (seen.length === 0) return null;
+    const newest = Math.max(...seen.map((source) => source.maxEventTime as number));
+    const lastArrival = Math.max(...all.map((source) => source.lastArrivalAt));
+    return newest + (now - lastArrival);
   }
 
   stats(): SpikeDetectorStats {

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { fromPackageRoot } from '../config/package-root';
 import { EmotionStreamError } from '../core';
 import { register as registerAlerts } from './alerts';
+import { register as registerDashboard } from './dashboard';
 import { register as registerClassify } from './classify';
 import { register as registerDemo } from './demo';
 import { register as registerDlq } from './dlq';
@@ -13,7 +14,7 @@ import { register as registerTokenize } from './tokenize';
 import { register as registerWorker } from './worker';
 
 // Each subcommand lives in its own file under src/cli/ and exports `register(program)`.
-const subcommands: Array<(program: Command) => void> = [registerDemo, registerAlerts, registerDlq, registerWorker, registerProduce, registerClassify, registerTokenize, registerEval];
+const subcommands: Array<(program: Command) => void> = [registerDemo, registerAlerts, registerDashboard, registerDlq, registerWorker, registerProduce, registerClassify, registerTokenize, registerEval];
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(fromPackageRoot('package.json'), 'utf8')) as { version: string };

@@ -1,0 +1,83 @@
+import { Command, Option } from 'commander';
+import { createAlertCodec } from '../alerts/alert-codec';
+import { groupDimensions, spikeDetectorOptions, type GroupDimension } from '../alerts/alert-options';
+import { systemClock } from '../alerts/clock';
+import { createCodec } from '../codec';
+import { ConfigError } from '../core';
+import { createAlertsService } from '../pipeline/alerts-service';
+import { createLogger } from '../telemetry/logger';
+import { decimal, kafkaFrom, streamOptions, untilSignal, wholeNumber, type StreamFlags } from './stream-flags';
+
+interface AlertFlags extends StreamFlags {
+  group: string;
+  labels: string;
+  windowMs: string;
+  baselineWindows: string;
+  minRatio: string;
+  minCount: string;
+  cooldownMs: string;
+  latenessMs: string;
+  idleMs: string;
+  minBaselineEvents: string;
+  groupBy: string;
+}
+
+function detectorFrom(flags: AlertFlags) {
+  const labels = flags.labels.split(',').map((label) => label.trim()).filter(Boolean);
+  const groupBy = flags.groupBy.split(',').map((dimension) => dimension.trim()).filter(Boolean);
+  const unknown = groupBy.filter((dimension) => !(groupDimensions as readonly string[]).includes(dimension));
+  if (unknown.length > 0) throw new ConfigError(`ALERT_GROUP_BY: unknown dimension ${unknown.join(', ')} (expected ${groupDimensions.join(', ')})`);
+  const rule = {
+    minRatio: decimal('ALERT_MIN_RATIO', flags.minRatio),
+    minCount: wholeNumber('ALERT_MIN_COUNT', flags.minCount, 1),
+    cooldownMs: wholeNumber('ALERT_COOLDOWN_MS', flags.cooldownMs),
+  };
+  if (labels.length === 0) throw new ConfigError('ALERT_LABELS: name at least one label');
+  return spikeDetectorOptions({
+    windowMs: wholeNumber('ALERT_WINDOW_MS', flags.windowMs, 1),
+    baselineWindows: wholeNumber('ALERT_BASELINE_WINDOWS', flags.baselineWindows, 1),
+    allowedLatenessMs: wholeNumber('ALERT_ALLOWED_LATENESS_MS', flags.latenessMs),
+    idleAdvanceMs: wholeNumber('ALERT_IDLE_ADVANCE_MS', flags.idleMs, 1),
+    minBaselineEvents: wholeNumber('ALERT_MIN_BASELINE_EVENTS', flags.minBaselineEvents),
+    groupBy: groupBy.length > 0 ? (groupBy as [GroupDimension, ...GroupDimension[]]) : undefined,
+    rules: [{ label: labels[0], ...rule }, ...labels.slice(1).map((label) => ({ label, ...rule }))],
+  });
+}
+
+export function register(program: Command): void {
+  const command = program
+    .command('alerts')
+    .description(
+      'Watch the enriched stream for emotion spikes and publish Avro alerts. Event-time tumbling windows (1 minute) ' +
+        'are compared with the windows before them (15 minutes): a watched label fires when its share of the window is ' +
+        'at least --min-ratio times its baseline share AND it has --min-count events, then stays quiet for --cooldown-ms. ' +
+        'Run one or more replicas with the same --group: one holds every partition, the others stand by.',
+    );
+  for (const option of streamOptions()) command.addOption(option);
+  command
+    .addOption(new Option('--group <id>', 'consumer group shared by all alerts replicas').env('ALERTS_GROUP_ID').default('emotion-stream-alerts'))
+    .addOption(new Option('--labels <list>', 'watched emotion labels, comma-separated (one rule each)').env('ALERT_LABELS').default('anger,fear'))
+    .addOption(new Option('--window-ms <ms>', 'tumbling window size (event time)').env('ALERT_WINDOW_MS').default('60000'))
+    .addOption(new Option('--baseline-windows <n>', 'windows before the evaluated one that form the baseline').env('ALERT_BASELINE_WINDOWS').default('15'))
+    .addOption(new Option('--min-ratio <x>', "window share / baseline share needed to fire (> 1)").env('ALERT_MIN_RATIO').default('2'))
+    .addOption(new Option('--min-count <n>', 'events of the label needed in the window to fire').env('ALERT_MIN_COUNT').default('20'))
+    .addOption(new Option('--cooldown-ms <ms>', 'after a firing, quiet time (event time) for the same label and group').env('ALERT_COOLDOWN_MS').default('600000'))
+    .addOption(new Option('--lateness-ms <ms>', 'how late (event time) an event may arrive and still count').env('ALERT_ALLOWED_LATENESS_MS').default('30000'))
+    .addOption(new Option('--idle-ms <ms>', 'after this long without events the clock closes windows').env('ALERT_IDLE_ADVANCE_MS').default('10000'))
+    .addOption(new Option('--min-baseline-events <n>', 'no rule fires before the baseline holds this many events').env('ALERT_MIN_BASELINE_EVENTS').default('50'))
+    .addOption(new Option('--group-by <list>', `dimensions to alert on, comma-separated: ${groupDimensions.join(', ')}`).env('ALERT_GROUP_BY').default('all'))
+    .action(async (flags: AlertFlags) => {
+      const detector = detectorFrom(flags);
+      const logger = createLogger({ level: flags.logLevel as 'info', name: 'emotion-stream-alerts' });
+      const codec = await createCodec({ schemaRegistryUrl: flags.schemaRegistryUrl, inputTopic: process.env.INPUT_TOPIC ?? 'tweets', outputTopic: flags.outputTopic, registerOnStart: false });
+      const service = createAlertsService(
+        { outputTopic: flags.outputTopic, alertTopic: flags.alertTopic, groupId: flags.group, detector },
+        { kafka: kafkaFrom(flags), decoder: codec.tweetEmotionDecoder, codec: createAlertCodec(), clock: systemClock, logger },
+      );
+      await service.start();
+      logger.info({ outputTopic: flags.outputTopic, alertTopic: flags.alertTopic, group: flags.group, labels: detector.rules.map((r) => r.label) }, 'alerts: started');
+      const signal = await untilSignal();
+      logger.info({ signal, ...service.stats() }, 'alerts: stopping');
+      await service.stop();
+    });
+}

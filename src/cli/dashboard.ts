@@ -1,0 +1,46 @@
+import { Command, Option } from 'commander';
+import { createAlertCodec } from '../alerts/alert-codec';
+import { createCodec } from '../codec';
+import { createDashboardServer } from '../dashboard/dashboard-server';
+import { createDashboardFeed } from '../pipeline/dashboard-feed';
+import { createLogger } from '../telemetry/logger';
+import { kafkaFrom, streamOptions, untilSignal, wholeNumber, type StreamFlags } from './stream-flags';
+
+interface DashboardFlags extends StreamFlags {
+  port?: string;
+  host: string;
+  labels: string;
+}
+
+export function register(program: Command): void {
+  const command = program
+    .command('dashboard')
+    .description(
+      'Serve a live dashboard: per-emotion rates, recent spike alerts, sample tweets per emotion, throughput and lag, ' +
+        'pushed to the browser with server-sent events from the output and alert topics. Open http://localhost:<port>/.',
+    );
+  for (const option of streamOptions()) command.addOption(option);
+  command
+    .addOption(new Option('--port <port>', 'HTTP port (env DASHBOARD_PORT, else HTTP_PORT, else 8080)'))
+    .addOption(new Option('--host <address>', 'address to listen on').env('DASHBOARD_HOST').default('0.0.0.0'))
+    .addOption(new Option('--labels <list>', 'watched labels named in the page (as given to `alerts`)').env('ALERT_LABELS').default('anger,fear'))
+    .action(async (flags: DashboardFlags) => {
+      const port = wholeNumber('DASHBOARD_PORT', flags.port ?? process.env.DASHBOARD_PORT ?? process.env.HTTP_PORT ?? '8080');
+      const logger = createLogger({ level: flags.logLevel as 'info', name: 'emotion-stream-dashboard' });
+      const codec = await createCodec({ schemaRegistryUrl: flags.schemaRegistryUrl, inputTopic: process.env.INPUT_TOPIC ?? 'tweets', outputTopic: flags.outputTopic, registerOnStart: false });
+      const alertCodec = createAlertCodec();
+      const watchedLabels = flags.labels.split(',').map((label) => label.trim()).filter(Boolean);
+      const server = createDashboardServer({ port, host: flags.host, info: { outputTopic: flags.outputTopic, alertTopic: flags.alertTopic, watchedLabels } }, logger);
+      const feed = createDashboardFeed(
+        { outputTopic: flags.outputTopic, alertTopic: flags.alertTopic, groupPrefix: 'emotion-stream-dashboard' },
+        { kafka: kafkaFrom(flags), decoder: codec.tweetEmotionDecoder, decodeAlert: (value) => alertCodec.decode(value), sink: server, logger },
+      );
+      const { port: bound } = await server.start();
+      await feed.start();
+      process.stdout.write(`emotion-stream dashboard: http://localhost:${bound}/\n`);
+      const signal = await untilSignal();
+      logger.info({ signal }, 'dashboard: stopping');
+      await feed.stop();
+      await server.stop();
+    });
+}
