@@ -31,11 +31,19 @@ test(`${EVENTS} raw-Avro events become ${EVENTS} enriched events with the classi
   const tweets = sampleTweets(EVENTS, topics.input);
   await produceTweets(kafka, topics.input, tweets, codec);
 
+  const started = Date.now();
   const { worker } = await startWorker(testWorkerConfig(topics), { logger: testLogger(), env: {} });
   const reader = new OutputReader(kafka, topics.output, codec);
   try {
     await reader.start();
     await reader.waitForCount(EVENTS);
+    // A figure for the log, not an assertion (the machine is shared and noisy): BENCHMARKS.md has the real numbers.
+    const seconds = (Date.now() - started) / 1000;
+    const steady = (reader.lastAt - reader.firstAt) / 1000;
+    process.stderr.write(
+      `[worker e2e] ${EVENTS} events: ${seconds.toFixed(1)} s from start = ${(EVENTS / seconds).toFixed(0)}/s; ` +
+        `first to last output ${steady.toFixed(1)} s = ${(EVENTS / steady).toFixed(0)}/s\n`,
+    );
   } finally {
     expect(await worker.stop()).toBe(true);
     await reader.stop();

@@ -129,6 +129,9 @@ export interface OutputEvent {
 /** Reads the output topic from the beginning into `events` until stopped. */
 export class OutputReader {
   readonly events: OutputEvent[] = [];
+  /** When the first and the latest event arrived (epoch ms), for throughput figures. */
+  firstAt = 0;
+  lastAt = 0;
   private consumer: Consumer | undefined;
 
   constructor(
@@ -150,6 +153,8 @@ export class OutputReader {
       eachMessage: async ({ partition, message }) => {
         const event = await this.codec.tweetEmotionDecoder.decode(message.value as Buffer);
         this.events.push({ partition, offset: message.offset, key: String(message.key), event });
+        this.lastAt = Date.now();
+        if (this.firstAt === 0) this.firstAt = this.lastAt;
       },
     });
   }
