@@ -43,6 +43,8 @@ registry_install() {
   rm -rf "$cache/dist"
   mv "$work" "$cache/dist"
   touch "$cache/dist/.complete"
+  # The archive stays in Maven's local repository; a second copy here is 100 MB for nothing.
+  rm -rf "$cache/download"
 }
 
 registry_runner_jar() {
