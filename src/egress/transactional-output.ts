@@ -40,7 +40,10 @@ export interface TransactionalOutput {
   /** Creates (or re-initialises) the partition's producer, fencing any previous owner. */
   acquire(inputTopic: string, partition: number): Promise<void>;
   isAcquired(inputTopic: string, partition: number): boolean;
-  /** One transaction: the records plus the offset commit; aborted (and rethrown) on any failure. */
+  /**
+   * One transaction: the records plus the offset commit. On any failure it is aborted, the
+   * partition's producer is dropped (acquire again before the next commit) and the error rethrown.
+   */
   commit(chunk: TransactionalChunk): Promise<void>;
   /** Disconnects the producers of partitions no longer owned (their ids are free for the new owner). */
   releaseAllExcept(inputTopic: string, keep: readonly number[]): Promise<void>;
@@ -103,6 +106,10 @@ export function createTransactionalOutput(options: TransactionalOutputOptions): 
         await transaction.commit();
       } catch (error) {
         if (transaction.isActive()) await transaction.abort().catch(() => undefined);
+        // The producer may be fenced (another replica took the partition) or in an unknown state:
+        // drop it, so the next batch of this partition acquires again, which re-fences and makes
+        // the caller re-read the committed offset before producing anything.
+        await disconnect(keyOf(chunk.inputTopic, chunk.partition)).catch(() => undefined);
         throw error;
       }
     },
