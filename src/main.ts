@@ -3,13 +3,13 @@ import { dlqSettingsFromEnv } from './config/dlq-settings';
 import type { WorkerConfig } from './config/worker-config';
 import { createCodec } from './codec';
 import { openDeadLetterStore } from './dlq';
-import { consumerLagSource, startOpsServer } from './ops';
+import { consumerLagSource, redisReadinessCheck, startOpsServer } from './ops';
 import { createClassifier } from './pipeline/batched-classifier';
 import { createKafkaClient } from './pipeline/kafka-client';
 import { metricsObserver } from './pipeline/metrics-observer';
 import { closeInOrder, type Cleanup } from './pipeline/ordered-close';
 import { createStreamWorker, type StreamWorker } from './pipeline/worker';
-import { createLogger, Metrics } from './telemetry';
+import { createLogger, Metrics, startTracing } from './telemetry';
 
 // Wiring only: settings -> stages -> worker. Nothing imports this file but the CLI and tests.
 
@@ -38,6 +38,11 @@ export async function startWorker(
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const opened: Cleanup[] = [];
   try {
+    // Configured by the standard OTEL_* variables; a no-op tracer when no endpoint is set.
+    const tracing = startTracing({ env: options.env ?? process.env });
+    logger.info({ enabled: tracing.enabled, reason: tracing.reason }, 'tracing');
+    // Closed last (cleanups run in order): the spans of the final chunks are flushed after them.
+    opened.unshift({ name: 'tracing', close: () => tracing.shutdown() });
     const kafka = createKafkaClient(config.kafka, logger);
     const codec = await createCodec({
       schemaRegistryUrl: config.schemaRegistryUrl,
@@ -60,11 +65,20 @@ export async function startWorker(
       maxBatchSize: config.batchMaxSize,
       maxWaitMs: config.batchMaxWaitMs,
     });
-    opened.unshift({ name: 'classifier', close: () => classifier.close() });
+    let classifierClosed = false;
+    opened.unshift({
+      name: 'classifier',
+      close: () => {
+        classifierClosed = true;
+        return classifier.close();
+      },
+    });
 
     const metrics = new Metrics();
     metrics.setModel(classifier.model);
     classifier.onBatch((stats) => metrics.batchSize.observe(stats.size));
+    classifier.onInference((seconds) => metrics.inferenceLatency.observe(seconds));
+    metrics.observeQueueDepth(() => classifier.queueDepth());
     let opsUrl: string | undefined;
     const worker = createStreamWorker({
       kafka,
@@ -79,6 +93,7 @@ export async function startWorker(
         whenDrained: () => classifier.waitForCapacity(),
       },
       observer: metricsObserver(metrics, config.outputTopic),
+      tracer: tracing.tracer,
       retry: {
         maxAttempts: dlqSettings.maxAttempts,
         baseDelayMs: dlqSettings.retryBaseDelayMs,
@@ -91,15 +106,22 @@ export async function startWorker(
       const admin = kafka.admin();
       await admin.connect();
       metrics.observeLag(consumerLagSource(admin, config.groupId, config.inputTopic));
+      const redisCheck = redisReadinessCheck(config.redisUrl);
       const ops = await startOpsServer({
         port: config.httpPort,
         metrics,
         logger,
-        readinessChecks: { consumer: () => worker.isReady() },
+        readinessChecks: {
+          consumer: () => worker.isReady(),
+          // The classifier is loaded before the server starts; closing it on shutdown makes this fail.
+          model: () => !classifierClosed,
+          redis: redisCheck.check,
+        },
       });
       opsUrl = ops.url;
       opened.unshift(
         { name: 'ops server', close: () => ops.close() },
+        { name: 'readiness Redis connection', close: () => redisCheck.close() },
         { name: 'admin', close: () => admin.disconnect() },
       );
     }

@@ -40,6 +40,10 @@ export interface BatchedClassifier extends Classifier {
   waitForCapacity(): Promise<void>;
   /** Subscribe to each dispatched batch (size, padded length, wait) for metrics. */
   onBatch(listener: (stats: BatchStats) => void): void;
+  /** Subscribe to each finished model run: its wall time in seconds and its size. */
+  onInference(listener: (seconds: number, size: number) => void): void;
+  /** Texts waiting in the micro-batcher for a model run. */
+  queueDepth(): number;
 }
 
 /**
@@ -50,7 +54,18 @@ export interface BatchedClassifier extends Classifier {
 export async function createClassifier(options: BatchedClassifierOptions): Promise<BatchedClassifier> {
   const { maxBatchSize, maxWaitMs, maxQueue, tokenBudget, maxConcurrentBatches, ...engineOptions } = options;
   const engine = await InferenceEngine.load(engineOptions);
-  const batcher = new MicroBatcher<number[], EmotionResult>((sequences) => engine.inferBatch(sequences), {
+  const inferenceListeners: Array<(seconds: number, size: number) => void> = [];
+  // Timed around the model run only (not the queue wait) for the inference latency histogram.
+  const timedInfer = async (sequences: ReadonlyArray<readonly number[]>) => {
+    const started = process.hrtime.bigint();
+    try {
+      return await engine.inferBatch(sequences);
+    } finally {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      for (const listener of inferenceListeners) listener(seconds, sequences.length);
+    }
+  };
+  const batcher = new MicroBatcher<number[], EmotionResult>((sequences) => timedInfer(sequences), {
     maxBatchSize,
     maxWaitMs,
     maxQueue,
@@ -88,6 +103,10 @@ export async function createClassifier(options: BatchedClassifierOptions): Promi
     onBatch: (listener) => {
       batcher.on('batch', listener);
     },
+    onInference: (listener) => {
+      inferenceListeners.push(listener);
+    },
+    queueDepth: () => batcher.queued,
     async close() {
       try {
         await batcher.close();

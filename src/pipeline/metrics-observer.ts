@@ -9,7 +9,14 @@ export function metricsObserver(metrics: Metrics, outputTopic: string): Pipeline
       if (info.produced > 0) metrics.messagesProduced.inc({ topic: outputTopic }, info.produced);
     },
     deadLettered(item) {
-      metrics.messagesDeadLettered.inc({ stage: item.error.stage, reason: item.error.code });
+      metrics.recordDeadLetter(item.error.stage, item.error.code);
+    },
+    produced(eventTimes, ackedAt) {
+      for (const eventTime of eventTimes)
+        metrics.endToEndLatency.observe(Math.max(0, ackedAt - eventTime) / 1000);
+    },
+    retried(error) {
+      metrics.recordRetry(error.stage, error.code);
     },
   };
 }

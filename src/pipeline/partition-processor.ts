@@ -1,3 +1,4 @@
+import type { Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { Envelope } from '../core';
 import { keepHeartbeating, type HeartbeatKeeper } from '../ingest/heartbeat-keeper';
@@ -7,6 +8,7 @@ import { finishChunk, type ChunkOutputDeps } from './chunk-output';
 import type { PipelineObserver } from './pipeline-observer';
 import { processChunk, type ChunkStages } from './process-chunk';
 import { ABANDONED, unlessAbandoned } from './stop-signal';
+import { BatchTrace } from '../telemetry';
 
 export interface PartitionProcessorOptions extends ChunkOutputDeps {
   stages: ChunkStages;
@@ -19,6 +21,10 @@ export interface PartitionProcessorOptions extends ChunkOutputDeps {
   /** Bumped on every group rebalance; exactly-once mode re-fences a partition after one. */
   generation(): number;
   logger: Logger;
+  /** Traces each chunk (see telemetry/batch-trace.ts); the no-op tracer when tracing is off. @defaultValue no spans */
+  tracer?: Tracer;
+  /** Recorded on the spans as messaging.consumer.group.name. */
+  consumerGroup?: string;
 }
 
 function* chunksOf<T>(items: readonly T[], size: number): Generator<T[]> {
@@ -77,6 +83,7 @@ export function createPartitionProcessor(options: PartitionProcessorOptions): Pa
 
   return async function handlePartitionBatch(batch) {
     const keeper = keepHeartbeating(() => batch.heartbeat(), options.heartbeatIntervalMs ?? 1_000);
+    const fetchedAt = Date.now();
     let writing: Promise<void> | undefined;
     try {
       const envelopes = await ownPartition(batch);
@@ -86,12 +93,29 @@ export function createPartitionProcessor(options: PartitionProcessorOptions): Pa
         if (failure !== undefined) throw failure;
         if (!(await waitForRoom(batch, keeper))) break;
         const started = Date.now();
-        const outcome = await unlessAbandoned(processChunk(chunk, options.stages, signal), signal);
-        if (outcome === ABANDONED) break;
+        const trace = options.tracer
+          ? BatchTrace.start(options.tracer, chunk, { consumerGroup: options.consumerGroup })
+          : undefined;
+        // "consume": from kafkajs handing the batch over to this chunk's turn (earlier chunks, backpressure).
+        trace?.recordStage('consume', fetchedAt, started);
+        const outcome = await unlessAbandoned(
+          processChunk(chunk, options.stages, signal, {
+            trace,
+            onRetry: (error) => options.observer?.retried?.(error),
+          }),
+          signal,
+        );
+        if (outcome === ABANDONED) {
+          trace?.end(new Error('chunk abandoned on shutdown; it will be consumed again'));
+          break;
+        }
         // Order: the previous chunk must be in the output before this one is sent.
         if (writing) await writing;
         const lastOffset = chunk[chunk.length - 1].offset;
-        writing = finishChunk(batch, lastOffset, outcome, options).then(() => {
+        const write = () => finishChunk(batch, lastOffset, outcome, options);
+        writing = (trace ? trace.stage('produce', write) : write()).then(() => {
+          trace?.end();
+          options.observer?.produced?.(outcome.eventTimes ?? [], Date.now());
           for (const item of outcome.deadLetters) options.observer?.deadLettered?.(item);
           options.observer?.chunkDone?.({
             topic: batch.topic,
@@ -103,7 +127,7 @@ export function createPartitionProcessor(options: PartitionProcessorOptions): Pa
           });
         });
         // Awaited on the next round or in finally; this only keeps Node from calling it unhandled meanwhile.
-        writing.catch(() => undefined);
+        writing.catch((error: unknown) => trace?.end(error));
       }
     } finally {
       keeper.stop();

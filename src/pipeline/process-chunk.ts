@@ -10,6 +10,7 @@ import {
   type TweetEmotionEncoder,
 } from '../core';
 import type { OutputRecord } from '../egress/output-record';
+import type { BatchTrace, TraceStage } from '../telemetry';
 import { enrich } from './enrich';
 import type { RetryPolicy } from './retry-policy';
 import type { StopSignal } from './stop-signal';
@@ -39,6 +40,16 @@ export interface DeadLetterItem {
 export interface ChunkOutcome {
   records: OutputRecord[];
   deadLetters: DeadLetterItem[];
+  /** Event time (tweet createdAt, epoch ms) of each record, same order: end-to-end latency. */
+  eventTimes?: number[];
+}
+
+/** Per-chunk telemetry hooks of processChunk; all optional. */
+export interface ChunkTelemetry {
+  /** The chunk's spans: a child span per stage, output headers that continue each message's trace. */
+  trace?: BatchTrace;
+  /** A retriable failure of one item that will be tried again. */
+  onRetry?: (error: EmotionStreamError) => void;
 }
 
 const isError = <T>(value: T | EmotionStreamError): value is EmotionStreamError =>
@@ -69,15 +80,23 @@ export async function processChunk(
   envelopes: readonly Envelope[],
   stages: ChunkStages,
   signal: StopSignal,
+  telemetry: ChunkTelemetry = {},
 ): Promise<ChunkOutcome> {
+  const { trace, onRetry } = telemetry;
+  const span = <T>(name: TraceStage, work: () => Promise<T>): Promise<T> =>
+    trace ? trace.stage(name, work) : work();
   const deadLetters: DeadLetterItem[] = [];
-  const decoded = await withRetries(
-    envelopes,
-    (batch) => Promise.all(batch.map((envelope) => settle(() => stages.decoder.decode(envelope), 'decode'))),
-    isError,
-    stages.retry,
-    signal,
-    stages.now,
+  const decoded = await span('decode', () =>
+    withRetries(
+      envelopes,
+      (batch) =>
+        Promise.all(batch.map((envelope) => settle(() => stages.decoder.decode(envelope), 'decode'))),
+      isError,
+      stages.retry,
+      signal,
+      stages.now,
+      onRetry,
+    ),
   );
   const tweets: Array<{ envelope: Envelope; tweet: Tweet }> = [];
   decoded.forEach((attempt, index) => {
@@ -86,21 +105,24 @@ export async function processChunk(
     else deadLetters.push({ envelope, ...attempt });
   });
 
-  const classified = await withRetries(
-    tweets,
-    async (batch): Promise<Array<EmotionResult | EmotionStreamError>> => {
-      try {
-        const results = await stages.classifier.classify(batch.map((item) => item.tweet.text));
-        return results.map((result) => (result instanceof Error ? classifyError(result, 'infer') : result));
-      } catch (error) {
-        const failure = classifyError(error, 'infer');
-        return batch.map(() => failure);
-      }
-    },
-    isError,
-    stages.retry,
-    signal,
-    stages.now,
+  const classified = await span('infer', () =>
+    withRetries(
+      tweets,
+      async (batch): Promise<Array<EmotionResult | EmotionStreamError>> => {
+        try {
+          const results = await stages.classifier.classify(batch.map((item) => item.tweet.text));
+          return results.map((result) => (result instanceof Error ? classifyError(result, 'infer') : result));
+        } catch (error) {
+          const failure = classifyError(error, 'infer');
+          return batch.map(() => failure);
+        }
+      },
+      isError,
+      stages.retry,
+      signal,
+      stages.now,
+      onRetry,
+    ),
   );
 
   const processedAt = stages.now();
@@ -110,30 +132,48 @@ export async function processChunk(
     if (attempt.ok) events.push({ envelope, tweet, result: attempt.value });
     else deadLetters.push({ envelope, ...attempt });
   });
-  const encoded = await withRetries(
-    events,
-    (batch) =>
-      Promise.all(
-        batch.map(({ envelope, tweet, result }) =>
-          settle(
-            () =>
-              stages.encoder.encode(enrich(envelope, tweet, result, stages.classifier.model, processedAt)),
-            'encode',
+  const encoded = await span('encode', () =>
+    withRetries(
+      events,
+      (batch) =>
+        Promise.all(
+          batch.map(({ envelope, tweet, result }) =>
+            settle(
+              () =>
+                stages.encoder.encode(enrich(envelope, tweet, result, stages.classifier.model, processedAt)),
+              'encode',
+            ),
           ),
         ),
-      ),
-    isError,
-    stages.retry,
-    signal,
-    stages.now,
+      isError,
+      stages.retry,
+      signal,
+      stages.now,
+      onRetry,
+    ),
   );
 
   const records: OutputRecord[] = [];
+  const eventTimes: number[] = [];
+  const position = new Map(envelopes.map((envelope, index) => [envelope, index]));
+  const headersOf = (envelope: Envelope) => {
+    const headers = stages.outputHeaders(envelope);
+    const index = position.get(envelope);
+    // The output record continues the input's trace (its traceparent names this worker's span).
+    return trace && index !== undefined ? trace.injectOutputHeaders(index, { ...headers }) : headers;
+  };
   events.forEach(({ envelope, tweet }, index) => {
     const attempt = encoded[index];
-    if (attempt.ok)
-      records.push({ key: tweet.id, value: attempt.value, headers: stages.outputHeaders(envelope) });
-    else deadLetters.push({ envelope, ...attempt });
+    if (attempt.ok) {
+      records.push({ key: tweet.id, value: attempt.value, headers: headersOf(envelope) });
+      eventTimes.push(tweet.createdAt);
+    } else deadLetters.push({ envelope, ...attempt });
   });
-  return { records, deadLetters };
+  if (trace) {
+    for (const item of deadLetters) {
+      const index = position.get(item.envelope);
+      if (index !== undefined) trace.failMessage(index, item.error);
+    }
+  }
+  return { records, deadLetters, eventTimes };
 }

@@ -17,6 +17,8 @@ export async function withRetries<I, O>(
   policy: RetryPolicy,
   signal: StopSignal,
   now: () => number = Date.now,
+  /** Told about each failure that will be tried again (retry metrics). */
+  onRetry?: (error: EmotionStreamError) => void,
 ): Promise<Array<Attempted<O>>> {
   const results: Array<Attempted<O> | undefined> = new Array(inputs.length);
   let pending = inputs.map((_, index) => index);
@@ -34,6 +36,7 @@ export async function withRetries<I, O>(
       if (!firstFailedAt.has(index)) firstFailedAt.set(index, now());
       if (output.retriable && attempt < policy.maxAttempts && !signal.abandon.aborted) {
         retry.push(index);
+        onRetry?.(output);
       } else {
         results[index] = {
           ok: false,
