@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { formatTable, SIZE, type ScenarioRow } from './reliability-harness';
+import { crashScenario } from './scenario-crash';
 import { poisonScenario } from './scenario-poison';
 import { replayScenario } from './scenario-replay';
 
@@ -21,6 +22,10 @@ afterAll(() => {
 
 test(`a. ${SIZE.events} events with poison mixed in: output + DLQ = input`, async () => {
   rows.push(await poisonScenario(SIZE.events));
+});
+
+test(`b. the worker process killed with SIGKILL ${SIZE.kills} times mid-stream and restarted (${SIZE.streamEvents} events)`, async () => {
+  rows.push(await crashScenario(SIZE.streamEvents, SIZE.kills));
 });
 
 test(`e. dlq replay drains the DLQ into the output once the cause is fixed (${SIZE.streamEvents} events)`, async () => {
