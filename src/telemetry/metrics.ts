@@ -66,7 +66,7 @@ export class Metrics {
 
     this.messagesConsumed = new Counter({
       name: `${METRIC_PREFIX}messages_consumed_total`,
-      help: 'Records received from the input topic (before decoding).',
+      help: 'Input records handled: produced enriched or dead-lettered (a redelivered record counts again).',
       labelNames: ['topic', 'partition'],
       registers,
     });
