@@ -47,16 +47,6 @@ export class SpikeDetector {
     this.options = spikeDetectorOptions(options);
   }
 
-  /**
-   * Declares sources (partitions) that will deliver events, before they do: until each has
-   * delivered or gone idle, the watermark waits for it, so a partition fetched later than its
-   * siblings (a replay after a hand-over) does not find its windows closed.
-   */
-  expectSources(sources: readonly string[]): void {
-    const now = this.clock.now();
-    for (const source of sources) if (!this.sources.has(source)) this.sources.set(source, { maxEventTime: null, lastArrivalAt: now });
-  }
-
   /** @param source where the event came from (a partition); the watermark is the slowest live source's. */
   observe(event: ObservedEmotion, source = 'default'): ObserveOutcome {
     const { windowMs } = this.options;
@@ -81,10 +71,17 @@ export class SpikeDetector {
     return 'accepted';
   }
 
-  /** Moves the watermark, closes every window it passed (oldest first) and returns their alerts. */
-  advance(): EmotionAlert[] {
+  /**
+   * Moves the watermark, closes every window it passed (oldest first) and returns their alerts.
+   * @param behind sources known to hold records not observed yet (a partition whose consumer
+   *   position is below its log end): they hold the watermark back however long they have been
+   *   silent, and one that has delivered nothing yet stops it, so a replay or a burst that lands
+   *   on several partitions is not cut into "late" events by the partition fetched first.
+   */
+  advance(behind: ReadonlySet<string> = new Set()): EmotionAlert[] {
     const now = this.clock.now();
-    const base = this.eventTimeReached(now);
+    for (const source of behind) if (!this.sources.has(source)) return [];
+    const base = this.eventTimeReached(now, behind);
     if (base === null) return [];
     const candidate = base - this.options.allowedLatenessMs;
     this.watermark = this.watermark === null ? candidate : Math.max(this.watermark, candidate);
@@ -103,12 +100,12 @@ export class SpikeDetector {
 
   /**
    * Event time all live sources have reached: the slowest live source's newest event. A source
-   * idle for idleAdvanceMs stops holding the others back; when all are idle, processing time that
+   * idle for idleAdvanceMs (and not known to be behind) stops holding the others back; when all are idle, processing time that
    * passed counts as event time that passed, so a quiet stream's last window still closes.
    */
-  private eventTimeReached(now: number): number | null {
+  private eventTimeReached(now: number, behind: ReadonlySet<string>): number | null {
     const all = [...this.sources.values()];
-    const live = all.filter((source) => now - source.lastArrivalAt < this.options.idleAdvanceMs);
+    const live = [...this.sources].filter(([id, source]) => behind.has(id) || now - source.lastArrivalAt < this.options.idleAdvanceMs).map(([, source]) => source);
     if (live.length > 0) {
       if (live.some((source) => source.maxEventTime === null)) return null;
       return Math.min(...live.map((source) => source.maxEventTime as number));

@@ -1,4 +1,4 @@
-import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { AlertCodec } from '../alerts/alert-codec';
 import { AlertLedger } from '../alerts/alert-ledger';
@@ -24,7 +24,7 @@ export interface AlertsServiceOptions {
    */
   replayMs?: number;
   /**
-   * How often the watermark is moved by the clock when the stream is quiet.
+   * How often the log ends are read and the watermark moved (windows close, alerts go out).
    * @defaultValue 1000
    */
   tickMs?: number;
@@ -78,13 +78,20 @@ export function createAlertsService(options: AlertsServiceOptions, deps: AlertsS
   const replayMs = options.replayMs ?? defaultReplayMs(options.detector);
   let detector = new SpikeDetector(options.detector, clock);
   let ledger = new AlertLedger(replayMs);
+  /** Publishing allowed: holds the partitions and has replayed. */
   let active = false;
+  /** Holds the partitions (told to the group at the next join, so it keeps them). */
+  let holding = false;
   let generation = 0;
   let pending: EmotionAlert[] = [];
   let publishing: Promise<void> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
   let consumer: Consumer | undefined;
   let producer: Producer | undefined;
+  let admin: Admin | undefined;
+  /** Next offset to read per partition, to tell which partitions still hold unread records. */
+  let positions = new Map<number, bigint>();
+  let ticking = false;
   const counters = { published: 0, decodeErrors: 0 };
   let markActive: () => void = () => undefined;
   const activeOnce = new Promise<void>((resolve) => (markActive = resolve));
@@ -121,27 +128,29 @@ export function createAlertsService(options: AlertsServiceOptions, deps: AlertsS
   }
 
   async function activate(partitions: number[], myGeneration: number): Promise<void> {
-    const admin = kafka.admin();
-    await admin.connect();
+    const lookup = kafka.admin();
+    await lookup.connect();
     try {
       const from = clock.now() - replayMs;
-      const offsets = await admin.fetchTopicOffsetsByTimestamp(options.outputTopic, from);
+      const offsets = await lookup.fetchTopicOffsetsByTimestamp(options.outputTopic, from);
       const known = await readTopicToEnd(kafka, options.alertTopic, (value) => codec.decode(value), `${options.groupId}-ledger`);
       if (myGeneration !== generation) return;
       detector = new SpikeDetector(options.detector, clock);
       ledger = new AlertLedger(replayMs);
       pending = [];
       for (const alert of known) ledger.add(alert);
-      detector.expectSources(partitions.map(String));
+      positions = new Map();
       for (const { partition, offset } of offsets) {
-        if (partitions.includes(partition)) consumer?.seek({ topic: options.outputTopic, partition, offset });
+        if (!partitions.includes(partition)) continue;
+        consumer?.seek({ topic: options.outputTopic, partition, offset });
+        positions.set(partition, BigInt(offset));
       }
       active = true;
       consumer?.resume([{ topic: options.outputTopic, partitions }]);
       logger.info({ partitions: partitions.length, replayFrom: new Date(from).toISOString(), knownAlerts: known.length }, 'alerts: active');
       markActive();
     } finally {
-      await admin.disconnect();
+      await lookup.disconnect();
     }
   }
 
@@ -157,25 +166,44 @@ export function createAlertsService(options: AlertsServiceOptions, deps: AlertsS
         }
       }
       resolveOffset(message.offset);
+      positions.set(batch.partition, BigInt(message.offset) + 1n);
     }
-    await publish(detector.advance());
     await heartbeat();
+  }
+
+  /**
+   * Windows close here only, never inside a batch: the log ends are read first, so a partition
+   * with records not yet fetched holds the watermark back (see SpikeDetector.advance), and a
+   * burst written to all partitions at once is not judged by the partition fetched first.
+   */
+  async function tick(): Promise<void> {
+    if (!active || ticking || !admin) return;
+    ticking = true;
+    try {
+      const ends = await admin.fetchTopicOffsets(options.outputTopic);
+      const behind = new Set<string>();
+      for (const { partition, high } of ends) {
+        const position = positions.get(partition);
+        if (position !== undefined && position < BigInt(high)) behind.add(String(partition));
+      }
+      await publish(detector.advance(behind));
+    } catch (error) {
+      logger.warn({ err: error }, 'alerts: reading the log ends failed; windows wait for the next tick');
+    } finally {
+      ticking = false;
+    }
   }
 
   return {
     async start() {
-      const admin = kafka.admin();
+      admin = kafka.admin();
       await admin.connect();
-      try {
-        await admin.createTopics({ topics: [{ topic: options.alertTopic, numPartitions: 1 }] });
-      } finally {
-        await admin.disconnect();
-      }
+      await admin.createTopics({ topics: [{ topic: options.alertTopic, numPartitions: 1 }] });
       producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
       await producer.connect();
       consumer = kafka.consumer({
         groupId: options.groupId,
-        partitionAssigners: [singleActiveAssigner({ startedAt, isActive: () => active })],
+        partitionAssigners: [singleActiveAssigner({ startedAt, isActive: () => holding })],
         sessionTimeout: options.sessionTimeoutMs ?? 30_000,
         heartbeatInterval: options.heartbeatIntervalMs ?? 3_000,
       });
@@ -188,6 +216,7 @@ export function createAlertsService(options: AlertsServiceOptions, deps: AlertsS
       c.on(c.events.GROUP_JOIN, (event) => {
         generation += 1;
         const partitions = event.payload.memberAssignment[options.outputTopic] ?? [];
+        holding = partitions.length > 0;
         if (partitions.length === 0) {
           active = false;
           logger.info('alerts: standby (another replica holds the output topic)');
@@ -201,14 +230,13 @@ export function createAlertsService(options: AlertsServiceOptions, deps: AlertsS
       await c.connect();
       await c.subscribe({ topic: options.outputTopic });
       await c.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch });
-      timer = setInterval(() => {
-        if (active) void publish(detector.advance());
-      }, options.tickMs ?? 1000);
+      timer = setInterval(() => void tick(), options.tickMs ?? 1000);
     },
     async stop() {
       if (timer) clearInterval(timer);
       active = false;
-      for (const close of [() => consumer?.disconnect(), () => publishing, () => producer?.disconnect()]) {
+      holding = false;
+      for (const close of [() => consumer?.disconnect(), () => publishing, () => producer?.disconnect(), () => admin?.disconnect()]) {
         try {
           await close();
         } catch (error) {

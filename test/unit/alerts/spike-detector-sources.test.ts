@@ -30,15 +30,17 @@ describe('SpikeDetector watermark across sources (partitions)', () => {
     expect(d.observe(at(T0 + 20_000), '1')).toBe('late');
   });
 
-  it('expected partitions that have not delivered yet hold the watermark until they deliver or go idle', () => {
+  it('a partition known to be behind holds the watermark however long it was silent; one that never delivered stops it', () => {
     const d = new SpikeDetector({ allowedLatenessMs: 0, idleAdvanceMs: 10_000 }, clock);
-    d.expectSources(['0', '1']);
-    d.observe(at(T0 + 5 * MINUTE), '0');
-    d.advance();
-    expect(d.stats().watermark).toBeNull();
     d.observe(at(T0 + MINUTE), '1');
-    d.advance();
+    clock.time += 60_000;
+    d.observe(at(T0 + 5 * MINUTE), '0');
+    d.advance(new Set(['1']));
     expect(d.stats().watermark).toBe(T0 + MINUTE);
+    expect(d.advance(new Set(['1', '2']))).toEqual([]);
+    expect(d.stats().watermark).toBe(T0 + MINUTE);
+    d.advance();
+    expect(d.stats().watermark).toBe(T0 + 5 * MINUTE);
   });
 
   it('never moves the watermark back', () => {
