@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { formatTable, SIZE, type ScenarioRow } from './reliability-harness';
 import { crashScenario } from './scenario-crash';
+import { brokerOutageScenario, redisOutageScenario } from './scenario-outages';
 import { poisonScenario } from './scenario-poison';
 import { replayScenario } from './scenario-replay';
 
@@ -30,4 +31,13 @@ test(`b. the worker process killed with SIGKILL ${SIZE.kills} times mid-stream a
 
 test(`e. dlq replay drains the DLQ into the output once the cause is fixed (${SIZE.streamEvents} events)`, async () => {
   rows.push(await replayScenario(SIZE.streamEvents));
+});
+
+// These two stop a shared service (scripts/services stop) and always start it again.
+test(`d. Redis stopped for ${SIZE.redisOutageMs / 1000} s while poison arrives (${SIZE.streamEvents} events)`, async () => {
+  rows.push(await redisOutageScenario(SIZE.streamEvents, SIZE.redisOutageMs));
+});
+
+test(`c. the broker stopped and restarted mid-stream (${SIZE.streamEvents} events)`, async () => {
+  rows.push(await brokerOutageScenario(SIZE.streamEvents));
 });
