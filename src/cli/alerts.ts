@@ -6,7 +6,7 @@ import { createCodec } from '../codec';
 import { ConfigError } from '../core';
 import { createAlertsService } from '../pipeline/alerts-service';
 import { createLogger } from '../telemetry/logger';
-import { decimal, kafkaFrom, streamOptions, untilSignal, wholeNumber, type StreamFlags } from './stream-flags';
+import { asKafkaError, decimal, kafkaFrom, streamOptions, untilSignal, wholeNumber, type StreamFlags } from './stream-flags';
 
 interface AlertFlags extends StreamFlags {
   group: string;
@@ -74,10 +74,22 @@ export function register(program: Command): void {
         { outputTopic: flags.outputTopic, alertTopic: flags.alertTopic, groupId: flags.group, detector },
         { kafka: kafkaFrom(flags), decoder: codec.tweetEmotionDecoder, codec: createAlertCodec(), clock: systemClock, logger },
       );
-      await service.start();
-      logger.info({ outputTopic: flags.outputTopic, alertTopic: flags.alertTopic, group: flags.group, labels: detector.rules.map((r) => r.label) }, 'alerts: started');
-      const signal = await untilSignal();
-      logger.info({ signal, ...service.stats() }, 'alerts: stopping');
+      // Listen for signals first: start() waits for the output topic when the worker has not created it yet.
+      const signal = untilSignal();
+      const started = await Promise.race([
+        service.start().then(
+          () => true,
+          async (error: unknown) => {
+            await service.stop();
+            throw asKafkaError(error, flags.brokers);
+          },
+        ),
+        signal.then(() => false),
+      ]);
+      if (started) {
+        logger.info({ outputTopic: flags.outputTopic, alertTopic: flags.alertTopic, group: flags.group, labels: detector.rules.map((r) => r.label) }, 'alerts: started');
+      }
+      logger.info({ signal: await signal, ...service.stats() }, 'alerts: stopping');
       await service.stop();
     });
 }

@@ -4,7 +4,7 @@ import { createCodec } from '../codec';
 import { createDashboardServer } from '../dashboard/dashboard-server';
 import { createDashboardFeed } from '../pipeline/dashboard-feed';
 import { createLogger } from '../telemetry/logger';
-import { kafkaFrom, streamOptions, untilSignal, wholeNumber, type StreamFlags } from './stream-flags';
+import { asKafkaError, kafkaFrom, streamOptions, untilSignal, wholeNumber, type StreamFlags } from './stream-flags';
 
 interface DashboardFlags extends StreamFlags {
   port?: string;
@@ -35,11 +35,21 @@ export function register(program: Command): void {
         { outputTopic: flags.outputTopic, alertTopic: flags.alertTopic, groupPrefix: 'emotion-stream-dashboard' },
         { kafka: kafkaFrom(flags), decoder: codec.tweetEmotionDecoder, decodeAlert: (value) => alertCodec.decode(value), sink: server, logger },
       );
+      const signal = untilSignal();
       const { port: bound } = await server.start();
-      await feed.start();
       process.stdout.write(`emotion-stream dashboard: http://localhost:${bound}/\n`);
-      const signal = await untilSignal();
-      logger.info({ signal }, 'dashboard: stopping');
+      // The page is up at once; the feed may first wait for the output topic to exist.
+      const failed = feed.start().then(
+        () => new Promise<never>(() => undefined),
+        (error: unknown) => error,
+      );
+      const outcome = await Promise.race([signal, failed]);
+      if (typeof outcome === 'string') logger.info({ signal: outcome }, 'dashboard: stopping');
+      else {
+        await feed.stop();
+        await server.stop();
+        throw asKafkaError(outcome, flags.brokers);
+      }
       await feed.stop();
       await server.stop();
     });

@@ -1,6 +1,6 @@
 import { Option } from 'commander';
 import { Kafka, logLevel } from 'kafkajs';
-import { ConfigError } from '../core';
+import { ConfigError, EmotionStreamError, KafkaUnavailableError } from '../core';
 
 /** Flags shared by the commands that read the output topic (`alerts`, `dashboard`). */
 export interface StreamFlags {
@@ -58,4 +58,10 @@ export function untilSignal(): Promise<NodeJS.Signals> {
     process.on('SIGINT', handler);
     process.on('SIGTERM', handler);
   });
+}
+
+/** Kafka failures at start become one readable line (brokers named) instead of a stack. */
+export function asKafkaError(error: unknown, brokers: string): unknown {
+  if (error instanceof EmotionStreamError || !(error instanceof Error) || !error.name.startsWith('KafkaJS')) return error;
+  return new KafkaUnavailableError(`Kafka at ${brokers}: ${error.message}`, { stage: 'ingest', cause: error });
 }

@@ -10,6 +10,7 @@ import type { EmotionAlert } from '../core';
 import type { TweetEmotionDecoder } from '../codec';
 import { readTopicToEnd } from './read-topic-to-end';
 import { singleActiveAssigner } from './single-active-assigner';
+import { ensureTopic, waitForTopic } from './topic-readiness';
 
 export interface AlertsServiceOptions {
   outputTopic: string;
@@ -92,6 +93,7 @@ export function createAlertsService(options: AlertsServiceOptions, deps: AlertsS
   /** Next offset to read per partition, to tell which partitions still hold unread records. */
   let positions = new Map<number, bigint>();
   let ticking = false;
+  let stopped = false;
   const counters = { published: 0, decodeErrors: 0 };
   let markActive: () => void = () => undefined;
   const activeOnce = new Promise<void>((resolve) => (markActive = resolve));
@@ -198,7 +200,8 @@ export function createAlertsService(options: AlertsServiceOptions, deps: AlertsS
     async start() {
       admin = kafka.admin();
       await admin.connect();
-      await admin.createTopics({ topics: [{ topic: options.alertTopic, numPartitions: 1 }] });
+      await ensureTopic(admin, options.alertTopic, 1);
+      if (!(await waitForTopic(admin, options.outputTopic, logger, () => stopped))) return;
       producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
       await producer.connect();
       consumer = kafka.consumer({
@@ -233,6 +236,7 @@ export function createAlertsService(options: AlertsServiceOptions, deps: AlertsS
       timer = setInterval(() => void tick(), options.tickMs ?? 1000);
     },
     async stop() {
+      stopped = true;
       if (timer) clearInterval(timer);
       active = false;
       holding = false;

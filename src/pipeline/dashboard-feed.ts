@@ -3,6 +3,7 @@ import type { Consumer, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { TweetEmotionDecoder } from '../codec';
 import type { EmotionAlert, TweetEmotion } from '../core';
+import { ensureTopic, waitForTopic } from './topic-readiness';
 
 export interface DashboardFeedOptions {
   outputTopic: string;
@@ -44,6 +45,7 @@ export function createDashboardFeed(options: DashboardFeedOptions, deps: Dashboa
   const alerts = kafka.consumer({ groupId: `${options.groupPrefix}-alerts-${suffix}` });
   const lagByPartition = new Map<number, number>();
   const joined = (consumer: Consumer) => new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+  let stopped = false;
   const bothJoined = Promise.all([joined(events), joined(alerts)]).then(() => undefined);
 
   return {
@@ -52,7 +54,8 @@ export function createDashboardFeed(options: DashboardFeedOptions, deps: Dashboa
       await admin.connect();
       try {
         // The alert topic may not exist yet (no `alerts` process has run): create it so the page can wait on it.
-        await admin.createTopics({ topics: [{ topic: options.alertTopic, numPartitions: 1 }] });
+        await ensureTopic(admin, options.alertTopic, 1);
+        if (!(await waitForTopic(admin, options.outputTopic, logger, () => stopped))) return;
       } finally {
         await admin.disconnect();
       }
@@ -91,6 +94,7 @@ export function createDashboardFeed(options: DashboardFeedOptions, deps: Dashboa
       return bothJoined;
     },
     async stop() {
+      stopped = true;
       for (const consumer of [events, alerts]) {
         try {
           await consumer.disconnect();
