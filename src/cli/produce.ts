@@ -111,6 +111,8 @@ async function produce(flags: ProduceFlags): Promise<void> {
       }),
       onProgress: (published) => bar?.update(published),
     });
+    // The total was counted in lines (headers and blank lines included): end the bar at the true count.
+    bar?.setTotal(summary.published);
   } catch (error) {
     throw classifyError(error, 'produce');
   } finally {
