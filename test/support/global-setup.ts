@@ -22,15 +22,19 @@ function exportServiceEnv(): void {
 }
 
 export default async function globalSetup(): Promise<void> {
-  const status = run(['status'], false);
-  if (status.error) throw new Error(`cannot run ${services}: ${status.error.message}`);
-  if (status.status !== 0) {
-    process.stderr.write('\n[test services] not all services answer; starting them with scripts/services up\n');
-    const up = run(['up'], true);
+  // Per service, so the teardown stops exactly the ones this run started and nothing a developer runs.
+  const missing = ['redis', 'kafka', 'registry'].filter((name) => {
+    const status = run(['status', name], false);
+    if (status.error) throw new Error(`cannot run ${services}: ${status.error.message}`);
+    return status.status !== 0;
+  });
+  if (missing.length > 0) {
+    process.stderr.write(`\n[test services] starting ${missing.join(', ')} with scripts/services up\n`);
+    const up = run(['up', ...missing], true);
     if (up.status !== 0) {
       throw new Error('scripts/services up failed: the integration tests need Kafka, Redis and the schema registry (see the output above)');
     }
-    (globalThis as { __emotionStreamStartedServices?: boolean }).__emotionStreamStartedServices = true;
+    (globalThis as { __emotionStreamStartedServices?: string[] }).__emotionStreamStartedServices = missing;
   }
   exportServiceEnv();
 }

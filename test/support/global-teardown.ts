@@ -3,7 +3,8 @@ import path from 'node:path';
 
 // Stops the services only when this jest run started them (see global-setup.ts).
 export default async function globalTeardown(): Promise<void> {
-  if (!(globalThis as { __emotionStreamStartedServices?: boolean }).__emotionStreamStartedServices) return;
+  const started = (globalThis as { __emotionStreamStartedServices?: string[] }).__emotionStreamStartedServices ?? [];
+  if (started.length === 0) return;
   const root = path.resolve(__dirname, '..', '..');
-  spawnSync(path.join(root, 'scripts', 'services'), ['down'], { cwd: root, stdio: 'inherit' });
+  spawnSync(path.join(root, 'scripts', 'services'), ['down', ...started], { cwd: root, stdio: 'inherit' });
 }

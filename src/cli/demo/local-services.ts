@@ -4,10 +4,12 @@ import { ConfigError } from '../../core';
 
 const SERVICES = fromPackageRoot('scripts', 'services');
 
+const SERVICE_NAMES = ['redis', 'kafka', 'registry'] as const;
+
 export interface LocalServices {
   env: Record<string, string>;
-  /** True when this run started them (and so stops them at the end). */
-  startedHere: boolean;
+  /** The services this run started (and so stops at the end); ones already running are left alone. */
+  startedHere: string[];
   stop(): void;
 }
 
@@ -20,14 +22,15 @@ function run(args: string[], inherit: boolean) {
  * script the tests and CI use) when they do not; configured KAFKA_BROKERS / REDIS_URL are used as they are.
  */
 export function ensureLocalServices(log: (line: string) => void): LocalServices {
-  const status = run(['status'], false);
-  if (status.error) throw new ConfigError(`cannot run ${SERVICES}: ${status.error.message}`);
-  let startedHere = false;
-  if (status.status !== 0) {
-    log('starting local services (Kafka, Redis, schema registry) with scripts/services up ...');
-    const up = run(['up'], true);
+  const startedHere = SERVICE_NAMES.filter((name) => {
+    const status = run(['status', name], false);
+    if (status.error) throw new ConfigError(`cannot run ${SERVICES}: ${status.error.message}`);
+    return status.status !== 0;
+  });
+  if (startedHere.length > 0) {
+    log(`starting local services (${startedHere.join(', ')}) with scripts/services up ...`);
+    const up = run(['up', ...startedHere], true);
     if (up.status !== 0) throw new ConfigError('scripts/services up failed (see above)');
-    startedHere = true;
   }
   const printed = run(['env'], false);
   if (printed.status !== 0) throw new ConfigError(`scripts/services env failed: ${printed.stderr}`);
@@ -40,7 +43,7 @@ export function ensureLocalServices(log: (line: string) => void): LocalServices 
     env,
     startedHere,
     stop: () => {
-      if (startedHere) run(['down'], true);
+      if (startedHere.length > 0) run(['down', ...startedHere], true);
     },
   };
 }

@@ -97,8 +97,10 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     children.push(startCliProcess('dashboard', ['dashboard'], { ...env, DASHBOARD_PORT: String(options.dashboardPort) }, logDir));
     print('starting the worker (loads the model), spike alerts and the dashboard ...');
     await waitUntil('the worker to join its consumer group', 120_000, async () => {
-      const { groups } = await admin.describeGroups([runId]);
-      return groups[0]?.state === 'Stable' && groups[0].members.length > 0;
+      // The coordinator may not be known yet on a freshly started broker: that is "not yet", not a failure.
+      const described = await admin.describeGroups([runId]).catch(() => undefined);
+      const group = described?.groups[0];
+      return group?.state === 'Stable' && group.members.length > 0;
     }, children);
     print(`dashboard: ${dashboardUrl}`);
 
