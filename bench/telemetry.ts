@@ -3,7 +3,12 @@
 import { randomBytes } from 'node:crypto';
 import { trace, type Tracer } from '@opentelemetry/api';
 import { ExportResultCode } from '@opentelemetry/core';
-import { BasicTracerProvider, BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import {
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  type ReadableSpan,
+  type SpanExporter,
+} from '@opentelemetry/sdk-trace-base';
 import { BatchTrace, Metrics, type TracedMessage } from '../src/telemetry';
 
 const CHUNKS = Number(process.env.BENCH_CHUNKS ?? 2_000);
@@ -24,7 +29,9 @@ function messages(): TracedMessage[] {
     topic: 'tweets',
     partition: i % 4,
     offset: String(i),
-    headers: { traceparent: Buffer.from(`00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`) },
+    headers: {
+      traceparent: Buffer.from(`00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`),
+    },
   }));
 }
 
@@ -34,7 +41,8 @@ async function run(label: string, tracer: Tracer, messageSpans: boolean): Promis
   for (let n = 0; n < CHUNKS; n += 1) {
     const batch = BatchTrace.start(tracer, chunk, { consumerGroup: 'bench', messageSpans });
     batch.recordStage('consume', Date.now() - 1, Date.now());
-    for (const stage of ['decode', 'infer', 'encode', 'produce'] as const) await batch.stage(stage, async () => undefined);
+    for (const stage of ['decode', 'infer', 'encode', 'produce'] as const)
+      await batch.stage(stage, async () => undefined);
     for (let i = 0; i < chunk.length; i += 1) batch.injectOutputHeaders(i, {});
     batch.end();
   }
@@ -51,18 +59,25 @@ async function main(): Promise<void> {
     const provider = new BasicTracerProvider({
       spanProcessors: [new BatchSpanProcessor(exporter, { maxQueueSize: 65_536, maxExportBatchSize: 512 })],
     });
-    await run(`tracing on, ${messageSpans ? 'with' : 'without'} per-message spans`, provider.getTracer('bench'), messageSpans);
+    await run(
+      `tracing on, ${messageSpans ? 'with' : 'without'} per-message spans`,
+      provider.getTracer('bench'),
+      messageSpans,
+    );
     await provider.shutdown();
   }
 
   const metrics = new Metrics();
-  for (let p = 0; p < 12; p += 1) metrics.messagesConsumed.inc({ topic: 'tweets', partition: String(p) }, 1000);
+  for (let p = 0; p < 12; p += 1)
+    metrics.messagesConsumed.inc({ topic: 'tweets', partition: String(p) }, 1000);
   metrics.observeLag(() => Array.from({ length: 12 }, (_, p) => ({ topic: 'tweets', partition: p, lag: p })));
   const renders = 500;
   const started = process.hrtime.bigint();
   let bytes = 0;
   for (let n = 0; n < renders; n += 1) bytes = (await metrics.expose()).body.length;
-  console.log(`${'/metrics render (12 partitions, default metrics)'.padEnd(44)} ${(Number(process.hrtime.bigint() - started) / 1e6 / renders).toFixed(2)} ms/scrape, ${bytes} bytes`);
+  console.log(
+    `${'/metrics render (12 partitions, default metrics)'.padEnd(44)} ${(Number(process.hrtime.bigint() - started) / 1e6 / renders).toFixed(2)} ms/scrape, ${bytes} bytes`,
+  );
 }
 
 void main();
