@@ -40,6 +40,13 @@ let data: number[][] = [];
 let pointsReceived = 0;
 let latestRates: Record<string, number> = {};
 let alertsShown = 0;
+/** Seconds of the first point with any traffic: the x axis starts there (5 minutes at most), so a young stream fills the chart. */
+let firstTrafficT: number | null = null;
+const MIN_SPAN_SECONDS = 45;
+
+function noteTraffic(t: number, rates: Record<string, number>): void {
+  if (firstTrafficT === null && Object.values(rates).some((rate) => rate > 0)) firstTrafficT = t;
+}
 
 function emptyHistory(nowSeconds: number): number[][] {
   const xs = Array.from({ length: HISTORY_POINTS }, (_, i) => nowSeconds - HISTORY_POINTS + 1 + i);
@@ -55,7 +62,12 @@ function buildChart(): void {
     height: 340,
     legend: { show: false },
     cursor: { points: { size: 6 } },
-    scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, Math.ceil(max * 1.2))] } },
+    scales: {
+      x: {
+        time: true,
+        range: (_u, min, max) => (firstTrafficT === null ? [min, max] : [Math.max(min, Math.min(firstTrafficT - 2, max - MIN_SPAN_SECONDS)), max]),
+      },
+      y: { range: (_u, _min, max) => [0, Math.max(1, Math.ceil(max * 1.2))] } },
     axes: [
       { ...axisStyle, space: 80 },
       { ...axisStyle, size: 50, label: 'events / s', labelSize: 18, values: (_u, ticks) => ticks.map((v) => (Number.isInteger(v) ? String(v) : v.toFixed(1))) },
@@ -176,6 +188,7 @@ function applySnapshot(snapshot: Snapshot & { info: Info }): void {
     const at = HISTORY_POINTS - history.length + i;
     data[0][at] = point.t;
     labels.forEach((label, s) => (data[s + 1][at] = point.rates[label] ?? 0));
+    noteTraffic(point.t, point.rates);
   });
   latestRates = history.length > 0 ? history[history.length - 1].rates : {};
   buildChart();
@@ -196,6 +209,7 @@ function applyTick(tick: Tick): void {
   labels.forEach((label, s) => data[s + 1].push(tick.rates[label] ?? 0));
   if (data[0].length > HISTORY_POINTS) for (const series of data) series.shift();
   latestRates = tick.rates;
+  noteTraffic(tick.t, tick.rates);
   pointsReceived += 1;
   chart?.setData(data as uPlot.AlignedData);
   byId('chart').dataset.points = String(pointsReceived);

@@ -83,7 +83,7 @@ describe('alerts service on the real broker', () => {
     } finally {
       await env.stopAll();
     }
-  });
+  }, 180_000);
 
   it('with two replicas publishes each spike once, also after the active one stops', async () => {
     const env = await setup(2);
@@ -116,5 +116,5 @@ describe('alerts service on the real broker', () => {
     } finally {
       await env.stopAll();
     }
-  });
+  }, 180_000);
 });

@@ -160,5 +160,5 @@ describe('dashboard in Chromium', () => {
       await feed.stop();
       await server.stop();
     }
-  });
+  }, 180_000);
 });
