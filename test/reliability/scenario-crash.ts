@@ -54,6 +54,27 @@ function spawnWorker(topics: TestTopics): WorkerProcess {
 }
 
 /**
+ * Starts a worker process and, like a supervisor (Kubernetes) would, starts it again if it exits
+ * before it is running (e.g. a metadata error while the broker is busy); gives up after 3 tries.
+ */
+async function startSupervised(topics: TestTopics): Promise<WorkerProcess> {
+  let failures = '';
+  for (let attempt = 1; attempt <= 3; attempt += 1) {
+    const worker = spawnWorker(topics);
+    let exited = false;
+    void worker.exited.then(() => (exited = true));
+    await waitFor(
+      () => exited || /worker started/.test(worker.output()),
+      () => `the worker to start:\n${worker.output()}`,
+      180_000,
+    );
+    if (!exited) return worker;
+    failures += `attempt ${attempt}:\n${worker.output()}\n`;
+  }
+  throw new Error(`the worker did not start in 3 attempts:\n${failures}`);
+}
+
+/**
  * b. The worker process is killed with SIGKILL while chunks are in flight, `kills` times, and
  * restarted each time: nothing is missing; duplicates are counted and bounded by one in-flight chunk
  * per partition per crash.
@@ -70,13 +91,8 @@ export async function crashScenario(events: number, kills: number): Promise<Scen
   let readerStarted = false;
   try {
     for (let kill = 0; kill <= kills; kill += 1) {
-      current = spawnWorker(topics);
-      const worker = current;
-      await waitFor(
-        () => /worker started/.test(worker.output()),
-        () => `the worker to start:\n${worker.output()}`,
-        180_000,
-      );
+      const worker = await startSupervised(topics);
+      current = worker;
       if (!readerStarted) {
         await reader.start();
         readerStarted = true;
