@@ -10,7 +10,7 @@ import type { EmotionAlert } from '../core';
 import type { TweetEmotionDecoder } from '../codec';
 import { readTopicToEnd } from './read-topic-to-end';
 import { singleActiveAssigner } from './single-active-assigner';
-import { ensureTopic, waitForTopic } from './topic-readiness';
+import { ALERT_RETENTION_MS, ensureTopic, waitForTopic } from './topic-readiness';
 
 export interface AlertsServiceOptions {
   outputTopic: string;
@@ -200,7 +200,7 @@ export function createAlertsService(options: AlertsServiceOptions, deps: AlertsS
     async start() {
       admin = kafka.admin();
       await admin.connect();
-      await ensureTopic(admin, options.alertTopic, 1);
+      await ensureTopic(admin, options.alertTopic, 1, ALERT_RETENTION_MS);
       if (!(await waitForTopic(admin, options.outputTopic, logger, () => stopped))) return;
       producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
       await producer.connect();

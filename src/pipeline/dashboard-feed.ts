@@ -3,7 +3,7 @@ import type { Consumer, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { TweetEmotionDecoder } from '../codec';
 import type { EmotionAlert, TweetEmotion } from '../core';
-import { ensureTopic, waitForTopic } from './topic-readiness';
+import { ALERT_RETENTION_MS, ensureTopic, waitForTopic } from './topic-readiness';
 
 export interface DashboardFeedOptions {
   outputTopic: string;
@@ -54,7 +54,7 @@ export function createDashboardFeed(options: DashboardFeedOptions, deps: Dashboa
       await admin.connect();
       try {
         // The alert topic may not exist yet (no `alerts` process has run): create it so the page can wait on it.
-        await ensureTopic(admin, options.alertTopic, 1);
+        await ensureTopic(admin, options.alertTopic, 1, ALERT_RETENTION_MS);
         if (!(await waitForTopic(admin, options.outputTopic, logger, () => stopped))) return;
       } finally {
         await admin.disconnect();

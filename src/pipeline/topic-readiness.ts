@@ -2,13 +2,20 @@ import type { Admin } from 'kafkajs';
 import type { Logger } from 'pino';
 
 /**
+ * Retention of the alert topic when we create it: 7 days. A replica taking over reads the whole
+ * alert topic into its ledger, so it must stay small; a week of alerts is a few thousand records.
+ */
+export const ALERT_RETENTION_MS = 7 * 24 * 3_600_000;
+
+/**
  * Creates a topic unless it exists. Two processes creating it at once (alerts and dashboard at
  * start) is fine: whoever loses the race finds the topic there.
  */
-export async function ensureTopic(admin: Admin, topic: string, numPartitions: number): Promise<void> {
+export async function ensureTopic(admin: Admin, topic: string, numPartitions: number, retentionMs?: number): Promise<void> {
   if ((await admin.listTopics()).includes(topic)) return;
+  const configEntries = retentionMs === undefined ? [] : [{ name: 'retention.ms', value: String(retentionMs) }];
   try {
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions }] });
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions, configEntries }] });
   } catch (error) {
     if (!(await admin.listTopics()).includes(topic)) throw error;
   }

@@ -145,7 +145,7 @@ describe('dashboard in Chromium', () => {
       await new Promise((resolve) => setTimeout(resolve, 4_000));
       spike = false;
       const alertItem = page.locator('#alerts .alert[data-label="anger"]').first();
-      await alertItem.waitFor({ timeout: 30_000 });
+      await alertItem.waitFor({ timeout: 60_000 });
       expect(await alertItem.textContent()).toMatch(/anger.*×\d+(\.\d)?/s);
       await page.locator('.sample-col[data-label="anger"] .tweet').first().waitFor();
       // A few more seconds of calm traffic, so the screenshot shows the spike inside the flow.
