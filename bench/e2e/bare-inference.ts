@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { createClassifier } from '../../src/pipeline/batched-classifier';
 import { textAt } from './bench-texts';
+import { meterCpu, type CpuSpent } from './cpu-meter';
 
 export interface BareSettings {
   modelDir: string;
@@ -18,7 +19,13 @@ export interface BareSettings {
  * micro-batch + ONNX in the session worker. No Kafka, no Avro. Tweets/s over `count` texts after
  * a warm-up of 64.
  */
-export async function measureBareInference(settings: BareSettings): Promise<number> {
+export interface BareResult {
+  tweetsPerS: number;
+  cpu: CpuSpent;
+  count: number;
+}
+
+export async function measureBareInference(settings: BareSettings): Promise<BareResult> {
   const classifier = await createClassifier({
     modelDir: settings.modelDir,
     maxBatchSize: settings.maxBatchSize,
@@ -27,6 +34,7 @@ export async function measureBareInference(settings: BareSettings): Promise<numb
   try {
     const texts = Array.from({ length: settings.count }, (_, i) => textAt(settings.texts, i));
     await classifier.classify(texts.slice(0, 64));
+    const cpu = meterCpu();
     const started = performance.now();
     if (settings.mode === 'batched') {
       const results = await classifier.classify(texts);
@@ -35,7 +43,8 @@ export async function measureBareInference(settings: BareSettings): Promise<numb
     } else {
       for (const text of texts) await classifier.classify([text]);
     }
-    return texts.length / ((performance.now() - started) / 1000);
+    const tweetsPerS = texts.length / ((performance.now() - started) / 1000);
+    return { tweetsPerS, cpu: cpu.read(), count: texts.length };
   } finally {
     await classifier.close();
   }

@@ -13,7 +13,6 @@ import { fromPackageRoot } from '../../src/config/package-root';
 import { loadBenchTexts } from './bench-texts';
 import { jsonLine, machineLine, runTable, sweepTable } from './report';
 import { runE2e, type E2eResult, type E2eSettings } from './run-e2e';
-import { sweepSvg, writeSweepPlot } from './sweep-plot';
 
 const env = process.env;
 const list = (value: string) => value.split(',').map((item) => Number(item.trim()));
@@ -171,6 +170,8 @@ async function main(): Promise<void> {
   );
   if (flags.jsonOut)
     writeFileSync(flags.jsonOut, JSON.stringify({ model: dir, texts: file, results }, null, 2));
+  // Loaded only here: playwright-core is heavy and a plain run should not pay for it.
+  const { sweepSvg, writeSweepPlot } = await import('./sweep-plot');
   const plot = await writeSweepPlot(
     sweepSvg(
       grid,

@@ -32,6 +32,14 @@ export function runTable(r: E2eResult): string {
     ['bare batched inference', `${f0(r.bareTweetsPerS)} tweets/s (runs: ${r.bareRuns.map(f0).join(', ')})`],
     ['ratio e2e / bare', f2(r.ratio)],
     [
+      'CPU per tweet: e2e vs bare',
+      `process ${f0(r.cpuPerTweetUs.e2eProcess)} vs ${f0(r.cpuPerTweetUs.bareProcess)} µs, main thread ${f0(r.cpuPerTweetUs.e2eMainThread)} vs ${f0(r.cpuPerTweetUs.bareMainThread)} µs`,
+    ],
+    [
+      'main thread, throughput phase',
+      `${f0(r.throughputCpu.mainThreadMs)} ms on a core, ${f0(r.throughputCpu.mainThreadWaitMs)} ms runnable but waiting for one`,
+    ],
+    [
       'event-loop delay, throughput phase',
       `max ${f0(r.throughputLoop.maxMs)} ms, p99 ${f0(r.throughputLoop.p99Ms)} ms`,
     ],

@@ -5,6 +5,7 @@ import { createCodec } from '../../src/codec';
 import { loadWorkerConfig } from '../../src/config/worker-config';
 import { startWorker } from '../../src/main';
 import { measureBareInference } from './bare-inference';
+import { meterCpu, type CpuSpent } from './cpu-meter';
 import { OutputTracker, wallClockMs } from './output-tracker';
 import { sampleRss, type RssTrend } from './rss-sampler';
 import { percentiles, watchEventLoop, type LoopDelay, type Percentiles } from './stats';
@@ -53,6 +54,10 @@ export interface E2eResult {
   /** Mean of the bare runs before and after the worker. */
   bareTweetsPerS: number;
   bareRuns: number[];
+  /** CPU per tweet (µs), load-independent: the throughput phase (whole worker process, harness included) vs the bare runs. */
+  cpuPerTweetUs: { e2eProcess: number; e2eMainThread: number; bareProcess: number; bareMainThread: number };
+  /** The throughput phase's CPU, and how long its main thread waited for a core. */
+  throughputCpu: CpuSpent;
   ratio: number;
   throughputLoop: LoopDelay;
   paced?: {
@@ -71,6 +76,9 @@ export interface E2eResult {
   duplicates: number;
   unknownOutputs: number;
 }
+
+/** The clock of V8's CPU profiles (µs): the windows printed with it let profile-summary.ts cut one phase out. */
+const monotonicMicros = (): string => String(process.hrtime.bigint() / 1000n);
 
 function latencies(count: number, from: Float64Array, to: Float64Array): Float64Array {
   const values = new Float64Array(count);
@@ -118,6 +126,7 @@ export async function runE2e(settings: E2eSettings): Promise<E2eResult> {
   const tracker = new OutputTracker(kafka, topics.output, topics.reader);
   const producer = await connectLoadProducer(kafka);
   const bareRuns: number[] = [];
+  const bareCpu = { processMs: 0, mainThreadMs: 0, tweets: 0 };
   const bare = async () => {
     if (settings.bare === 'none') return;
     const count = settings.bare === 'per-message' ? Math.min(settings.events, 1_000) : settings.events;
@@ -129,8 +138,11 @@ export async function runE2e(settings: E2eSettings): Promise<E2eResult> {
       texts: settings.texts,
       count,
     });
-    log(`[${settings.label}] bare inference: ${perS.toFixed(0)} tweets/s`);
-    bareRuns.push(perS);
+    log(`[${settings.label}] bare inference: ${perS.tweetsPerS.toFixed(0)} tweets/s`);
+    bareRuns.push(perS.tweetsPerS);
+    bareCpu.processMs += perS.cpu.processMs;
+    bareCpu.mainThreadMs += perS.cpu.mainThreadMs;
+    bareCpu.tweets += perS.count;
   };
   try {
     await admin.createTopics({
@@ -159,6 +171,8 @@ export async function runE2e(settings: E2eSettings): Promise<E2eResult> {
 
     const logger = pino({ level: config.logLevel }, pino.destination(2));
     const startCalledAt = wallClockMs();
+    const throughputFrom = monotonicMicros();
+    const cpu = meterCpu();
     const loop = watchEventLoop();
     const { worker } = await startWorker(config, { logger, env: settings.env });
     let stopped = false;
@@ -172,6 +186,8 @@ export async function runE2e(settings: E2eSettings): Promise<E2eResult> {
         log(`[${settings.label}] ${have}/${settings.events} out`),
       );
       const throughputLoop = loop.read();
+      const throughputCpu = cpu.read();
+      log(`[${settings.label}] profile window throughput ${throughputFrom}-${monotonicMicros()}`);
       const e2eTweetsPerS = (settings.events - max.firstFetchCount) / ((max.lastAt - max.firstAt) / 1000);
       const fromStartTweetsPerS = settings.events / ((max.lastAt - startCalledAt) / 1000);
       log(
@@ -186,6 +202,7 @@ export async function runE2e(settings: E2eSettings): Promise<E2eResult> {
         log(
           `[${settings.label}] paced phase: ${offeredPerS.toFixed(0)} tweets/s for ${settings.pacedSeconds} s`,
         );
+        const pacedFrom = monotonicMicros();
         const pacedLoop = watchEventLoop();
         const rss = sampleRss();
         let lastLog = 0;
@@ -205,6 +222,7 @@ export async function runE2e(settings: E2eSettings): Promise<E2eResult> {
         );
         await tracker.waitFor(record, sent, 60_000 + sent * 20);
         const loopDelay = pacedLoop.read();
+        log(`[${settings.label}] profile window paced ${pacedFrom}-${monotonicMicros()}`);
         pacedDuplicates = record.duplicates;
         paced = {
           offeredPerS,
@@ -238,6 +256,13 @@ export async function runE2e(settings: E2eSettings): Promise<E2eResult> {
         startupS,
         bareTweetsPerS,
         bareRuns,
+        cpuPerTweetUs: {
+          e2eProcess: (throughputCpu.processMs * 1000) / settings.events,
+          e2eMainThread: (throughputCpu.mainThreadMs * 1000) / settings.events,
+          bareProcess: (bareCpu.processMs * 1000) / bareCpu.tweets,
+          bareMainThread: (bareCpu.mainThreadMs * 1000) / bareCpu.tweets,
+        },
+        throughputCpu,
         ratio: e2eTweetsPerS / bareTweetsPerS,
         throughputLoop,
         paced,
