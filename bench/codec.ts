@@ -1,5 +1,6 @@
 // Codec throughput: raw-mode decode (with validation) and encode, and the cost of the strict checks.
 // Run: npm run bench:codec   (prints figures; record them in BENCHMARKS.md with date and machine)
+// With SCHEMA_REGISTRY_URL set (e.g. from `scripts/services env`), Confluent-format rows are added.
 import { createCodec, loadSchema, TWEET_SCHEMA_PATH, tweetToRecord } from '../src/codec';
 import type { Envelope, Tweet, TweetEmotion } from '../src/core';
 
@@ -79,6 +80,27 @@ async function main(): Promise<void> {
   });
   await timed('tweetEncoder.encode', async () => {
     for (let i = 0; i < N; i++) await codec.tweetEncoder.encode(tweetAt(i % 1000));
+  });
+
+  const registryUrl = process.env.SCHEMA_REGISTRY_URL;
+  if (!registryUrl) return;
+  const suffix = Date.now().toString(36);
+  const confluent = await createCodec({
+    schemaRegistryUrl: registryUrl,
+    inputTopic: `bench-in-${suffix}`,
+    outputTopic: `bench-out-${suffix}`,
+  });
+  const framed: Envelope[] = [];
+  for (let i = 0; i < 1000; i++)
+    framed.push({ ...envelopes[i], value: await confluent.tweetEncoder.encode(tweetAt(i)) });
+  process.stdout.write(
+    `Confluent wire format, registry ${registryUrl} (schemas cached after the first message)\n`,
+  );
+  await timed('confluent decoder.decode', async () => {
+    for (let i = 0; i < N; i++) await confluent.decoder.decode(framed[i % 1000]);
+  });
+  await timed('confluent encoder.encode', async () => {
+    for (let i = 0; i < N; i++) await confluent.encoder.encode(events[i % 1000]);
   });
 }
 
