@@ -100,10 +100,13 @@ export type SpikeDetectorInput = z.input<typeof spikeDetectorOptionsSchema>;
 export function spikeDetectorOptions(input: SpikeDetectorInput = {}): SpikeDetectorOptions {
   const parsed = spikeDetectorOptionsSchema.safeParse(input);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(options)'}: ${issue.message}`);
+    const issues = parsed.error.issues.map(
+      (issue) => `${issue.path.join('.') || '(options)'}: ${issue.message}`,
+    );
     throw new ConfigError(`invalid alert settings: ${issues.join('; ')}`, parsed.error);
   }
   const labels = parsed.data.rules.map((rule) => rule.label);
-  if (new Set(labels).size !== labels.length) throw new ConfigError(`invalid alert settings: a label has two rules (${labels.join(', ')})`);
+  if (new Set(labels).size !== labels.length)
+    throw new ConfigError(`invalid alert settings: a label has two rules (${labels.join(', ')})`);
   return parsed.data;
 }

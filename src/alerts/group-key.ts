@@ -24,9 +24,14 @@ export function groupsOf(event: ObservedEmotion, dimensions: readonly GroupDimen
   const groups: GroupKey[] = [];
   for (const dimension of dimensions) {
     if (dimension === 'all') groups.push({ dimension, key: null });
-    else if (dimension === 'lang') groups.push({ dimension, key: event.lang?.trim().toLowerCase() || UNKNOWN_LANG });
+    else if (dimension === 'lang')
+      groups.push({ dimension, key: event.lang?.trim().toLowerCase() || UNKNOWN_LANG });
     else {
-      const tags = new Set(event.hashtags.map((tag) => tag.trim().replace(/^#/, '').toLowerCase()).filter((tag) => tag.length > 0));
+      const tags = new Set(
+        event.hashtags
+          .map((tag) => tag.trim().replace(/^#/, '').toLowerCase())
+          .filter((tag) => tag.length > 0),
+      );
       for (const key of [...tags].sort()) groups.push({ dimension, key });
     }
   }

@@ -11,7 +11,13 @@ export interface Baseline {
 }
 
 /** Sums the group's counts over the closed windows in [start, windowStart); missing windows are empty. */
-export function baselineOf(history: Iterable<WindowBucket>, groupKey: string, label: string, start: number, windowStart: number): Baseline {
+export function baselineOf(
+  history: Iterable<WindowBucket>,
+  groupKey: string,
+  label: string,
+  start: number,
+  windowStart: number,
+): Baseline {
   let total = 0;
   let count = 0;
   for (const bucket of history) {

@@ -66,7 +66,8 @@ export class SpikeDetector {
     for (const group of groupsOf(event, this.options.groupBy)) {
       bucket.add(group, event.emotion.label, { id: event.id, score: event.emotion.score });
     }
-    state.maxEventTime = state.maxEventTime === null ? event.createdAt : Math.max(state.maxEventTime, event.createdAt);
+    state.maxEventTime =
+      state.maxEventTime === null ? event.createdAt : Math.max(state.maxEventTime, event.createdAt);
     this.counters.accepted += 1;
     return 'accepted';
   }
@@ -87,7 +88,9 @@ export class SpikeDetector {
     this.watermark = this.watermark === null ? candidate : Math.max(this.watermark, candidate);
     const { windowMs } = this.options;
     const alerts: EmotionAlert[] = [];
-    const closable = [...this.open.keys()].filter((start) => start + windowMs <= (this.watermark as number)).sort((a, b) => a - b);
+    const closable = [...this.open.keys()]
+      .filter((start) => start + windowMs <= (this.watermark as number))
+      .sort((a, b) => a - b);
     for (const start of closable) {
       const bucket = this.open.get(start) as WindowBucket;
       this.open.delete(start);
@@ -105,7 +108,9 @@ export class SpikeDetector {
    */
   private eventTimeReached(now: number, behind: ReadonlySet<string>): number | null {
     const all = [...this.sources.values()];
-    const live = [...this.sources].filter(([id, source]) => behind.has(id) || now - source.lastArrivalAt < this.options.idleAdvanceMs).map(([, source]) => source);
+    const live = [...this.sources]
+      .filter(([id, source]) => behind.has(id) || now - source.lastArrivalAt < this.options.idleAdvanceMs)
+      .map(([, source]) => source);
     if (live.length > 0) {
       if (live.some((source) => source.maxEventTime === null)) return null;
       return Math.min(...live.map((source) => source.maxEventTime as number));
@@ -153,6 +158,7 @@ export class SpikeDetector {
     const oldestNeeded = closedStart + windowMs - baselineWindows * windowMs;
     for (const start of this.history.keys()) if (start < oldestNeeded) this.history.delete(start);
     const longestCooldown = Math.max(...this.options.rules.map((rule) => rule.cooldownMs));
-    for (const [key, start] of this.lastFired) if (start + longestCooldown <= closedStart) this.lastFired.delete(key);
+    for (const [key, start] of this.lastFired)
+      if (start + longestCooldown <= closedStart) this.lastFired.delete(key);
   }
 }

@@ -6,7 +6,15 @@ import { createCodec } from '../codec';
 import { ConfigError } from '../core';
 import { createAlertsService } from '../pipeline/alerts-service';
 import { createLogger } from '../telemetry/logger';
-import { asKafkaError, decimal, kafkaFrom, streamOptions, untilSignal, wholeNumber, type StreamFlags } from './stream-flags';
+import {
+  asKafkaError,
+  decimal,
+  kafkaFrom,
+  streamOptions,
+  untilSignal,
+  wholeNumber,
+  type StreamFlags,
+} from './stream-flags';
 
 interface AlertFlags extends StreamFlags {
   group: string;
@@ -23,10 +31,19 @@ interface AlertFlags extends StreamFlags {
 }
 
 function detectorFrom(flags: AlertFlags) {
-  const labels = flags.labels.split(',').map((label) => label.trim()).filter(Boolean);
-  const groupBy = flags.groupBy.split(',').map((dimension) => dimension.trim()).filter(Boolean);
+  const labels = flags.labels
+    .split(',')
+    .map((label) => label.trim())
+    .filter(Boolean);
+  const groupBy = flags.groupBy
+    .split(',')
+    .map((dimension) => dimension.trim())
+    .filter(Boolean);
   const unknown = groupBy.filter((dimension) => !(groupDimensions as readonly string[]).includes(dimension));
-  if (unknown.length > 0) throw new ConfigError(`ALERT_GROUP_BY: unknown dimension ${unknown.join(', ')} (expected ${groupDimensions.join(', ')})`);
+  if (unknown.length > 0)
+    throw new ConfigError(
+      `ALERT_GROUP_BY: unknown dimension ${unknown.join(', ')} (expected ${groupDimensions.join(', ')})`,
+    );
   const rule = {
     minRatio: decimal('ALERT_MIN_RATIO', flags.minRatio),
     minCount: wholeNumber('ALERT_MIN_COUNT', flags.minCount, 1),
@@ -55,24 +72,82 @@ export function register(program: Command): void {
     );
   for (const option of streamOptions()) command.addOption(option);
   command
-    .addOption(new Option('--group <id>', 'consumer group shared by all alerts replicas').env('ALERTS_GROUP_ID').default('emotion-stream-alerts'))
-    .addOption(new Option('--labels <list>', 'watched emotion labels, comma-separated (one rule each)').env('ALERT_LABELS').default('anger,fear'))
-    .addOption(new Option('--window-ms <ms>', 'tumbling window size (event time)').env('ALERT_WINDOW_MS').default('60000'))
-    .addOption(new Option('--baseline-windows <n>', 'windows before the evaluated one that form the baseline').env('ALERT_BASELINE_WINDOWS').default('15'))
-    .addOption(new Option('--min-ratio <x>', "window share / baseline share needed to fire (> 1)").env('ALERT_MIN_RATIO').default('2'))
-    .addOption(new Option('--min-count <n>', 'events of the label needed in the window to fire').env('ALERT_MIN_COUNT').default('20'))
-    .addOption(new Option('--cooldown-ms <ms>', 'after a firing, quiet time (event time) for the same label and group').env('ALERT_COOLDOWN_MS').default('600000'))
-    .addOption(new Option('--lateness-ms <ms>', 'how late (event time) an event may arrive and still count').env('ALERT_ALLOWED_LATENESS_MS').default('30000'))
-    .addOption(new Option('--idle-ms <ms>', 'after this long without events the clock closes windows').env('ALERT_IDLE_ADVANCE_MS').default('10000'))
-    .addOption(new Option('--min-baseline-events <n>', 'no rule fires before the baseline holds this many events').env('ALERT_MIN_BASELINE_EVENTS').default('50'))
-    .addOption(new Option('--group-by <list>', `dimensions to alert on, comma-separated: ${groupDimensions.join(', ')}`).env('ALERT_GROUP_BY').default('all'))
+    .addOption(
+      new Option('--group <id>', 'consumer group shared by all alerts replicas')
+        .env('ALERTS_GROUP_ID')
+        .default('emotion-stream-alerts'),
+    )
+    .addOption(
+      new Option('--labels <list>', 'watched emotion labels, comma-separated (one rule each)')
+        .env('ALERT_LABELS')
+        .default('anger,fear'),
+    )
+    .addOption(
+      new Option('--window-ms <ms>', 'tumbling window size (event time)')
+        .env('ALERT_WINDOW_MS')
+        .default('60000'),
+    )
+    .addOption(
+      new Option('--baseline-windows <n>', 'windows before the evaluated one that form the baseline')
+        .env('ALERT_BASELINE_WINDOWS')
+        .default('15'),
+    )
+    .addOption(
+      new Option('--min-ratio <x>', 'window share / baseline share needed to fire (> 1)')
+        .env('ALERT_MIN_RATIO')
+        .default('2'),
+    )
+    .addOption(
+      new Option('--min-count <n>', 'events of the label needed in the window to fire')
+        .env('ALERT_MIN_COUNT')
+        .default('20'),
+    )
+    .addOption(
+      new Option('--cooldown-ms <ms>', 'after a firing, quiet time (event time) for the same label and group')
+        .env('ALERT_COOLDOWN_MS')
+        .default('600000'),
+    )
+    .addOption(
+      new Option('--lateness-ms <ms>', 'how late (event time) an event may arrive and still count')
+        .env('ALERT_ALLOWED_LATENESS_MS')
+        .default('30000'),
+    )
+    .addOption(
+      new Option('--idle-ms <ms>', 'after this long without events the clock closes windows')
+        .env('ALERT_IDLE_ADVANCE_MS')
+        .default('10000'),
+    )
+    .addOption(
+      new Option('--min-baseline-events <n>', 'no rule fires before the baseline holds this many events')
+        .env('ALERT_MIN_BASELINE_EVENTS')
+        .default('50'),
+    )
+    .addOption(
+      new Option(
+        '--group-by <list>',
+        `dimensions to alert on, comma-separated: ${groupDimensions.join(', ')}`,
+      )
+        .env('ALERT_GROUP_BY')
+        .default('all'),
+    )
     .action(async (flags: AlertFlags) => {
       const detector = detectorFrom(flags);
       const logger = createLogger({ level: flags.logLevel as 'info', name: 'emotion-stream-alerts' });
-      const codec = await createCodec({ schemaRegistryUrl: flags.schemaRegistryUrl, inputTopic: process.env.INPUT_TOPIC ?? 'tweets', outputTopic: flags.outputTopic, registerOnStart: false });
+      const codec = await createCodec({
+        schemaRegistryUrl: flags.schemaRegistryUrl,
+        inputTopic: process.env.INPUT_TOPIC ?? 'tweets',
+        outputTopic: flags.outputTopic,
+        registerOnStart: false,
+      });
       const service = createAlertsService(
         { outputTopic: flags.outputTopic, alertTopic: flags.alertTopic, groupId: flags.group, detector },
-        { kafka: kafkaFrom(flags), decoder: codec.tweetEmotionDecoder, codec: createAlertCodec(), clock: systemClock, logger },
+        {
+          kafka: kafkaFrom(flags),
+          decoder: codec.tweetEmotionDecoder,
+          codec: createAlertCodec(),
+          clock: systemClock,
+          logger,
+        },
       );
       // Listen for signals first: start() waits for the output topic when the worker has not created it yet.
       const signal = untilSignal();
@@ -87,7 +162,15 @@ export function register(program: Command): void {
         signal.then(() => false),
       ]);
       if (started) {
-        logger.info({ outputTopic: flags.outputTopic, alertTopic: flags.alertTopic, group: flags.group, labels: detector.rules.map((r) => r.label) }, 'alerts: started');
+        logger.info(
+          {
+            outputTopic: flags.outputTopic,
+            alertTopic: flags.alertTopic,
+            group: flags.group,
+            labels: detector.rules.map((r) => r.label),
+          },
+          'alerts: started',
+        );
       }
       logger.info({ signal: await signal, ...service.stats() }, 'alerts: stopping');
       await service.stop();

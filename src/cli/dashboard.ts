@@ -4,7 +4,14 @@ import { createCodec } from '../codec';
 import { createDashboardServer } from '../dashboard/dashboard-server';
 import { createDashboardFeed } from '../pipeline/dashboard-feed';
 import { createLogger } from '../telemetry/logger';
-import { asKafkaError, kafkaFrom, streamOptions, untilSignal, wholeNumber, type StreamFlags } from './stream-flags';
+import {
+  asKafkaError,
+  kafkaFrom,
+  streamOptions,
+  untilSignal,
+  wholeNumber,
+  type StreamFlags,
+} from './stream-flags';
 
 interface DashboardFlags extends StreamFlags {
   port?: string;
@@ -22,18 +29,52 @@ export function register(program: Command): void {
   for (const option of streamOptions()) command.addOption(option);
   command
     .addOption(new Option('--port <port>', 'HTTP port (env DASHBOARD_PORT, else HTTP_PORT, else 8080)'))
-    .addOption(new Option('--host <address>', 'address to listen on').env('DASHBOARD_HOST').default('0.0.0.0'))
-    .addOption(new Option('--labels <list>', 'watched labels named in the page (as given to `alerts`)').env('ALERT_LABELS').default('anger,fear'))
+    .addOption(
+      new Option('--host <address>', 'address to listen on').env('DASHBOARD_HOST').default('0.0.0.0'),
+    )
+    .addOption(
+      new Option('--labels <list>', 'watched labels named in the page (as given to `alerts`)')
+        .env('ALERT_LABELS')
+        .default('anger,fear'),
+    )
     .action(async (flags: DashboardFlags) => {
-      const port = wholeNumber('DASHBOARD_PORT', flags.port ?? process.env.DASHBOARD_PORT ?? process.env.HTTP_PORT ?? '8080');
+      const port = wholeNumber(
+        'DASHBOARD_PORT',
+        flags.port ?? process.env.DASHBOARD_PORT ?? process.env.HTTP_PORT ?? '8080',
+      );
       const logger = createLogger({ level: flags.logLevel as 'info', name: 'emotion-stream-dashboard' });
-      const codec = await createCodec({ schemaRegistryUrl: flags.schemaRegistryUrl, inputTopic: process.env.INPUT_TOPIC ?? 'tweets', outputTopic: flags.outputTopic, registerOnStart: false });
+      const codec = await createCodec({
+        schemaRegistryUrl: flags.schemaRegistryUrl,
+        inputTopic: process.env.INPUT_TOPIC ?? 'tweets',
+        outputTopic: flags.outputTopic,
+        registerOnStart: false,
+      });
       const alertCodec = createAlertCodec();
-      const watchedLabels = flags.labels.split(',').map((label) => label.trim()).filter(Boolean);
-      const server = createDashboardServer({ port, host: flags.host, info: { outputTopic: flags.outputTopic, alertTopic: flags.alertTopic, watchedLabels } }, logger);
+      const watchedLabels = flags.labels
+        .split(',')
+        .map((label) => label.trim())
+        .filter(Boolean);
+      const server = createDashboardServer(
+        {
+          port,
+          host: flags.host,
+          info: { outputTopic: flags.outputTopic, alertTopic: flags.alertTopic, watchedLabels },
+        },
+        logger,
+      );
       const feed = createDashboardFeed(
-        { outputTopic: flags.outputTopic, alertTopic: flags.alertTopic, groupPrefix: 'emotion-stream-dashboard' },
-        { kafka: kafkaFrom(flags), decoder: codec.tweetEmotionDecoder, decodeAlert: (value) => alertCodec.decode(value), sink: server, logger },
+        {
+          outputTopic: flags.outputTopic,
+          alertTopic: flags.alertTopic,
+          groupPrefix: 'emotion-stream-dashboard',
+        },
+        {
+          kafka: kafkaFrom(flags),
+          decoder: codec.tweetEmotionDecoder,
+          decodeAlert: (value) => alertCodec.decode(value),
+          sink: server,
+          logger,
+        },
       );
       const signal = untilSignal();
       const { port: bound } = await server.start();

@@ -14,12 +14,24 @@ export interface StreamFlags {
 
 export function streamOptions(): Option[] {
   return [
-    new Option('--brokers <list>', 'Kafka bootstrap brokers, comma-separated').env('KAFKA_BROKERS').default('127.0.0.1:9092'),
+    new Option('--brokers <list>', 'Kafka bootstrap brokers, comma-separated')
+      .env('KAFKA_BROKERS')
+      .default('127.0.0.1:9092'),
     new Option('--client-id <id>', 'Kafka client id').env('KAFKA_CLIENT_ID').default('emotion-stream'),
-    new Option('--output-topic <topic>', 'topic of enriched events (what the worker writes)').env('OUTPUT_TOPIC').default('tweets.emotions'),
-    new Option('--alert-topic <topic>', 'topic of emotion spike alerts (Avro, schemas/emotion-alert.avsc)').env('ALERT_TOPIC').default('emotion.alerts'),
-    new Option('--schema-registry-url <url>', 'set when the worker writes the Confluent wire format (default: raw Avro)').env('SCHEMA_REGISTRY_URL'),
-    new Option('--log-level <level>', 'pino log level').env('LOG_LEVEL').default('info').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    new Option('--output-topic <topic>', 'topic of enriched events (what the worker writes)')
+      .env('OUTPUT_TOPIC')
+      .default('tweets.emotions'),
+    new Option('--alert-topic <topic>', 'topic of emotion spike alerts (Avro, schemas/emotion-alert.avsc)')
+      .env('ALERT_TOPIC')
+      .default('emotion.alerts'),
+    new Option(
+      '--schema-registry-url <url>',
+      'set when the worker writes the Confluent wire format (default: raw Avro)',
+    ).env('SCHEMA_REGISTRY_URL'),
+    new Option('--log-level <level>', 'pino log level')
+      .env('LOG_LEVEL')
+      .default('info')
+      .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   ];
 }
 
@@ -29,7 +41,9 @@ export function kafkaFrom(flags: StreamFlags): Kafka {
     .map((broker) => broker.trim())
     .filter(Boolean);
   if (brokers.length === 0 || brokers.some((broker) => !/^[^\s:,]+:\d{1,5}$/.test(broker))) {
-    throw new ConfigError(`KAFKA_BROKERS: expected host:port[,host:port...], got ${JSON.stringify(flags.brokers)}`);
+    throw new ConfigError(
+      `KAFKA_BROKERS: expected host:port[,host:port...], got ${JSON.stringify(flags.brokers)}`,
+    );
   }
   return new Kafka({ clientId: flags.clientId, brokers, logLevel: logLevel.ERROR });
 }
@@ -37,13 +51,15 @@ export function kafkaFrom(flags: StreamFlags): Kafka {
 /** A whole number flag (ms, counts); ConfigError names the flag when it is not one. */
 export function wholeNumber(name: string, value: string, min = 0): number {
   const parsed = Number(value);
-  if (!/^\d+$/.test(value.trim()) || parsed < min) throw new ConfigError(`${name}: expected a whole number >= ${min}, got ${JSON.stringify(value)}`);
+  if (!/^\d+$/.test(value.trim()) || parsed < min)
+    throw new ConfigError(`${name}: expected a whole number >= ${min}, got ${JSON.stringify(value)}`);
   return parsed;
 }
 
 export function decimal(name: string, value: string): number {
   const parsed = Number(value);
-  if (value.trim() === '' || !Number.isFinite(parsed)) throw new ConfigError(`${name}: expected a number, got ${JSON.stringify(value)}`);
+  if (value.trim() === '' || !Number.isFinite(parsed))
+    throw new ConfigError(`${name}: expected a number, got ${JSON.stringify(value)}`);
   return parsed;
 }
 
@@ -62,6 +78,10 @@ export function untilSignal(): Promise<NodeJS.Signals> {
 
 /** Kafka failures at start become one readable line (brokers named) instead of a stack. */
 export function asKafkaError(error: unknown, brokers: string): unknown {
-  if (error instanceof EmotionStreamError || !(error instanceof Error) || !error.name.startsWith('KafkaJS')) return error;
-  return new KafkaUnavailableError(`Kafka at ${brokers}: ${error.message}`, { stage: 'ingest', cause: error });
+  if (error instanceof EmotionStreamError || !(error instanceof Error) || !error.name.startsWith('KafkaJS'))
+    return error;
+  return new KafkaUnavailableError(`Kafka at ${brokers}: ${error.message}`, {
+    stage: 'ingest',
+    cause: error,
+  });
 }

@@ -59,7 +59,10 @@ export function createDashboardServer(options: DashboardServerOptions, logger: L
   async function serveStatic(file: string, response: ServerResponse): Promise<void> {
     try {
       const body = await readFile(path.join(publicDir, file));
-      response.writeHead(200, { 'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache' });
+      response.writeHead(200, {
+        'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream',
+        'cache-control': 'no-cache',
+      });
       response.end(body);
     } catch {
       response.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' });

@@ -91,7 +91,13 @@ export class LiveState {
     this.lastEventAt = now;
     this.newestCreatedAt = Math.max(this.newestCreatedAt ?? event.createdAt, event.createdAt);
     const list = this.samples.get(label) ?? [];
-    list.unshift({ id: event.id, text: event.text.slice(0, 280), score: event.emotion.score, createdAt: event.createdAt, lang: event.lang });
+    list.unshift({
+      id: event.id,
+      text: event.text.slice(0, 280),
+      score: event.emotion.score,
+      createdAt: event.createdAt,
+      lang: event.lang,
+    });
     if (list.length > this.samplesPerLabel) list.length = this.samplesPerLabel;
     this.samples.set(label, list);
   }
@@ -128,7 +134,13 @@ export class LiveState {
   }
 
   snapshot(now: number): Snapshot {
-    return { labels: [...this.labels], history: [...this.history], alerts: [...this.alerts], samples: this.sampleRecord(), stats: this.stats(now) };
+    return {
+      labels: [...this.labels],
+      history: [...this.history],
+      alerts: [...this.alerts],
+      samples: this.sampleRecord(),
+      stats: this.stats(now),
+    };
   }
 
   private stats(now: number): LiveStats {

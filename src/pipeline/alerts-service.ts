@@ -113,12 +113,24 @@ export function createAlertsService(options: AlertsServiceOptions, deps: AlertsS
       try {
         await producer.send({
           topic: options.alertTopic,
-          messages: fresh.map((alert) => ({ key: alert.id, value: codec.encode(alert), timestamp: String(alert.detectedAt) })),
+          messages: fresh.map((alert) => ({
+            key: alert.id,
+            value: codec.encode(alert),
+            timestamp: String(alert.detectedAt),
+          })),
         });
         for (const alert of fresh) {
           ledger.add(alert);
           counters.published += 1;
-          logger.warn({ alertId: alert.id, label: alert.label, ratio: Number(alert.ratio.toFixed(2)), count: alert.count }, 'emotion spike');
+          logger.warn(
+            {
+              alertId: alert.id,
+              label: alert.label,
+              ratio: Number(alert.ratio.toFixed(2)),
+              count: alert.count,
+            },
+            'emotion spike',
+          );
           deps.onPublished?.(alert);
         }
         pending = pending.filter((alert) => !ledger.has(alert.id));
@@ -135,7 +147,12 @@ export function createAlertsService(options: AlertsServiceOptions, deps: AlertsS
     try {
       const from = clock.now() - replayMs;
       const offsets = await lookup.fetchTopicOffsetsByTimestamp(options.outputTopic, from);
-      const known = await readTopicToEnd(kafka, options.alertTopic, (value) => codec.decode(value), `${options.groupId}-ledger`);
+      const known = await readTopicToEnd(
+        kafka,
+        options.alertTopic,
+        (value) => codec.decode(value),
+        `${options.groupId}-ledger`,
+      );
       if (myGeneration !== generation) return;
       detector = new SpikeDetector(options.detector, clock);
       ledger = new AlertLedger(replayMs);
@@ -149,7 +166,14 @@ export function createAlertsService(options: AlertsServiceOptions, deps: AlertsS
       }
       active = true;
       consumer?.resume([{ topic: options.outputTopic, partitions }]);
-      logger.info({ partitions: partitions.length, replayFrom: new Date(from).toISOString(), knownAlerts: known.length }, 'alerts: active');
+      logger.info(
+        {
+          partitions: partitions.length,
+          replayFrom: new Date(from).toISOString(),
+          knownAlerts: known.length,
+        },
+        'alerts: active',
+      );
       markActive();
     } finally {
       await lookup.disconnect();
@@ -164,7 +188,10 @@ export function createAlertsService(options: AlertsServiceOptions, deps: AlertsS
           detector.observe(await decoder.decode(message.value), String(batch.partition));
         } catch (error) {
           counters.decodeErrors += 1;
-          logger.debug({ err: error, partition: batch.partition, offset: message.offset }, 'alerts: undecodable record skipped');
+          logger.debug(
+            { err: error, partition: batch.partition, offset: message.offset },
+            'alerts: undecodable record skipped',
+          );
         }
       }
       resolveOffset(message.offset);
@@ -228,7 +255,9 @@ export function createAlertsService(options: AlertsServiceOptions, deps: AlertsS
         // Paused synchronously, before kafkajs fetches: nothing is counted until the replay seek is set.
         c.pause([{ topic: options.outputTopic, partitions }]);
         const myGeneration = generation;
-        activate(partitions, myGeneration).catch((error) => logger.error({ err: error }, 'alerts: taking over failed'));
+        activate(partitions, myGeneration).catch((error) =>
+          logger.error({ err: error }, 'alerts: taking over failed'),
+        );
       });
       await c.connect();
       await c.subscribe({ topic: options.outputTopic });
@@ -240,7 +269,12 @@ export function createAlertsService(options: AlertsServiceOptions, deps: AlertsS
       if (timer) clearInterval(timer);
       active = false;
       holding = false;
-      for (const close of [() => consumer?.disconnect(), () => publishing, () => producer?.disconnect(), () => admin?.disconnect()]) {
+      for (const close of [
+        () => consumer?.disconnect(),
+        () => publishing,
+        () => producer?.disconnect(),
+        () => admin?.disconnect(),
+      ]) {
         try {
           await close();
         } catch (error) {
@@ -252,7 +286,13 @@ export function createAlertsService(options: AlertsServiceOptions, deps: AlertsS
       return activeOnce;
     },
     stats() {
-      return { ...detector.stats(), active, published: counters.published, decodeErrors: counters.decodeErrors, pendingAlerts: pending.length };
+      return {
+        ...detector.stats(),
+        active,
+        published: counters.published,
+        decodeErrors: counters.decodeErrors,
+        pendingAlerts: pending.length,
+      };
     },
   };
 }

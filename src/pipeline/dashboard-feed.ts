@@ -44,7 +44,8 @@ export function createDashboardFeed(options: DashboardFeedOptions, deps: Dashboa
   const events = kafka.consumer({ groupId: `${options.groupPrefix}-${suffix}` });
   const alerts = kafka.consumer({ groupId: `${options.groupPrefix}-alerts-${suffix}` });
   const lagByPartition = new Map<number, number>();
-  const joined = (consumer: Consumer) => new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+  const joined = (consumer: Consumer) =>
+    new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
   let stopped = false;
   const bothJoined = Promise.all([joined(events), joined(alerts)]).then(() => undefined);
 
@@ -69,7 +70,10 @@ export function createDashboardFeed(options: DashboardFeedOptions, deps: Dashboa
               try {
                 sink.recordEvent(await decoder.decode(message.value));
               } catch (error) {
-                logger.debug({ err: error, partition: batch.partition, offset: message.offset }, 'dashboard: undecodable record skipped');
+                logger.debug(
+                  { err: error, partition: batch.partition, offset: message.offset },
+                  'dashboard: undecodable record skipped',
+                );
               }
             }
             resolveOffset(message.offset);

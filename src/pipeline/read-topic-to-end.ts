@@ -5,13 +5,20 @@ import type { Kafka } from 'kafkajs';
  * Reads a (small) topic from the beginning up to its current end, with a throw-away group that
  * commits nothing. Used for the alert topic, which holds a few records per spike.
  */
-export async function readTopicToEnd<T>(kafka: Kafka, topic: string, decode: (value: Buffer) => T, groupPrefix: string): Promise<T[]> {
+export async function readTopicToEnd<T>(
+  kafka: Kafka,
+  topic: string,
+  decode: (value: Buffer) => T,
+  groupPrefix: string,
+): Promise<T[]> {
   const admin = kafka.admin();
   await admin.connect();
   let ends: Map<number, bigint>;
   try {
     const offsets = await admin.fetchTopicOffsets(topic);
-    ends = new Map(offsets.filter((o) => BigInt(o.high) > BigInt(o.low)).map((o) => [o.partition, BigInt(o.high)]));
+    ends = new Map(
+      offsets.filter((o) => BigInt(o.high) > BigInt(o.low)).map((o) => [o.partition, BigInt(o.high)]),
+    );
   } finally {
     await admin.disconnect();
   }

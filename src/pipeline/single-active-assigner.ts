@@ -39,7 +39,10 @@ export function singleActiveAssigner(state: SingleActiveState): PartitionAssigne
     version: 1,
     async assign({ members, topics }) {
       const ranked = members
-        .map((member) => ({ memberId: member.memberId, claim: claimOf(AssignerProtocol.MemberMetadata.decode(member.memberMetadata)?.userData) }))
+        .map((member) => ({
+          memberId: member.memberId,
+          claim: claimOf(AssignerProtocol.MemberMetadata.decode(member.memberMetadata)?.userData),
+        }))
         .sort(
           (a, b) =>
             Number(b.claim.active) - Number(a.claim.active) ||
@@ -64,7 +67,11 @@ export function singleActiveAssigner(state: SingleActiveState): PartitionAssigne
       const claim: MemberClaim = { startedAt: state.startedAt, active: state.isActive() };
       return {
         name: SINGLE_ACTIVE_ASSIGNER,
-        metadata: AssignerProtocol.MemberMetadata.encode({ version: 1, topics, userData: Buffer.from(JSON.stringify(claim)) }),
+        metadata: AssignerProtocol.MemberMetadata.encode({
+          version: 1,
+          topics,
+          userData: Buffer.from(JSON.stringify(claim)),
+        }),
       };
     },
   });

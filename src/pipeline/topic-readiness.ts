@@ -11,9 +11,15 @@ export const ALERT_RETENTION_MS = 7 * 24 * 3_600_000;
  * Creates a topic unless it exists. Two processes creating it at once (alerts and dashboard at
  * start) is fine: whoever loses the race finds the topic there.
  */
-export async function ensureTopic(admin: Admin, topic: string, numPartitions: number, retentionMs?: number): Promise<void> {
+export async function ensureTopic(
+  admin: Admin,
+  topic: string,
+  numPartitions: number,
+  retentionMs?: number,
+): Promise<void> {
   if ((await admin.listTopics()).includes(topic)) return;
-  const configEntries = retentionMs === undefined ? [] : [{ name: 'retention.ms', value: String(retentionMs) }];
+  const configEntries =
+    retentionMs === undefined ? [] : [{ name: 'retention.ms', value: String(retentionMs) }];
   try {
     await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions, configEntries }] });
   } catch (error) {
@@ -25,7 +31,13 @@ export async function ensureTopic(admin: Admin, topic: string, numPartitions: nu
  * Resolves once `topic` exists. The output topic is the worker's to create (with the input's
  * partition count), so readers of it wait rather than create it with a guess.
  */
-export async function waitForTopic(admin: Admin, topic: string, logger: Logger, stopped: () => boolean, pollMs = 2_000): Promise<boolean> {
+export async function waitForTopic(
+  admin: Admin,
+  topic: string,
+  logger: Logger,
+  stopped: () => boolean,
+  pollMs = 2_000,
+): Promise<boolean> {
   let warned = false;
   for (;;) {
     if ((await admin.listTopics()).includes(topic)) return true;

@@ -4,7 +4,12 @@ export const EMOTION_LABELS = ['sadness', 'joy', 'love', 'anger', 'fear', 'surpr
 export const MINUTE = 60_000;
 
 /** An enriched event as the worker writes it; scores put most weight on `label`. */
-export function enrichedEvent(id: string, createdAt: number, label: string, extra: Partial<TweetEmotion> = {}): TweetEmotion {
+export function enrichedEvent(
+  id: string,
+  createdAt: number,
+  label: string,
+  extra: Partial<TweetEmotion> = {},
+): TweetEmotion {
   const scores: Record<string, number> = {};
   for (const name of EMOTION_LABELS) scores[name] = name === label ? 0.75 : 0.05;
   return {

@@ -30,7 +30,8 @@ function el(tag: string, className?: string, text?: string): HTMLElement {
   return node;
 }
 
-const clockTime = (ms: number) => new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+const clockTime = (ms: number) =>
+  new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 const percent = (x: number) => `${(x * 100).toFixed(1)} %`;
 
 let labels: string[] = [];
@@ -56,7 +57,11 @@ function emptyHistory(nowSeconds: number): number[][] {
 function buildChart(): void {
   const container = byId('chart');
   container.textContent = '';
-  const axisStyle = { stroke: '#8a96c0', grid: { stroke: 'rgba(138,150,192,0.12)', width: 1 }, ticks: { stroke: 'rgba(138,150,192,0.25)', width: 1 } };
+  const axisStyle = {
+    stroke: '#8a96c0',
+    grid: { stroke: 'rgba(138,150,192,0.12)', width: 1 },
+    ticks: { stroke: 'rgba(138,150,192,0.25)', width: 1 },
+  };
   const options: uPlot.Options = {
     width: Math.max(320, container.clientWidth),
     height: 340,
@@ -65,18 +70,34 @@ function buildChart(): void {
     scales: {
       x: {
         time: true,
-        range: (_u, min, max) => (firstTrafficT === null ? [min, max] : [Math.max(min, Math.min(firstTrafficT - 2, max - MIN_SPAN_SECONDS)), max]),
+        range: (_u, min, max) =>
+          firstTrafficT === null
+            ? [min, max]
+            : [Math.max(min, Math.min(firstTrafficT - 2, max - MIN_SPAN_SECONDS)), max],
       },
-      y: { range: (_u, _min, max) => [0, Math.max(1, Math.ceil(max * 1.2))] } },
+      y: { range: (_u, _min, max) => [0, Math.max(1, Math.ceil(max * 1.2))] },
+    },
     axes: [
       { ...axisStyle, space: 80 },
-      { ...axisStyle, size: 50, label: 'events / s', labelSize: 18, values: (_u, ticks) => ticks.map((v) => (Number.isInteger(v) ? String(v) : v.toFixed(1))) },
+      {
+        ...axisStyle,
+        size: 50,
+        label: 'events / s',
+        labelSize: 18,
+        values: (_u, ticks) => ticks.map((v) => (Number.isInteger(v) ? String(v) : v.toFixed(1))),
+      },
     ],
     series: [
       {},
       ...labels.map((label, i) => {
         const color = colorOf(label, i);
-        return { label, stroke: color, width: watched.includes(label) ? 2.5 : 1.75, fill: `${color}1a`, points: { show: false } };
+        return {
+          label,
+          stroke: color,
+          width: watched.includes(label) ? 2.5 : 1.75,
+          fill: `${color}1a`,
+          points: { show: false },
+        };
       }),
     ],
   };
@@ -91,7 +112,11 @@ function renderLegend(): void {
     item.dataset.label = label;
     const swatch = el('span', 'swatch');
     swatch.style.background = colorOf(label, i);
-    item.append(swatch, el('span', 'name', label), el('span', 'value', `${(latestRates[label] ?? 0).toFixed(1)}/s`));
+    item.append(
+      swatch,
+      el('span', 'name', label),
+      el('span', 'value', `${(latestRates[label] ?? 0).toFixed(1)}/s`),
+    );
     legend.append(item);
   });
 }
@@ -100,12 +125,20 @@ function renderStats(stats: LiveStats): void {
   byId('kpi-throughput').textContent = stats.throughput.toFixed(1);
   byId('kpi-total').textContent = stats.totalEvents.toLocaleString();
   byId('kpi-lag').textContent = stats.consumerLag === null ? '–' : stats.consumerLag.toLocaleString();
-  byId('kpi-delay').textContent = stats.eventDelayMs === null ? '–' : stats.eventDelayMs < 10_000 ? `${(stats.eventDelayMs / 1000).toFixed(1)} s` : humanDuration(stats.eventDelayMs);
+  byId('kpi-delay').textContent =
+    stats.eventDelayMs === null
+      ? '–'
+      : stats.eventDelayMs < 10_000
+        ? `${(stats.eventDelayMs / 1000).toFixed(1)} s`
+        : humanDuration(stats.eventDelayMs);
   byId('kpi-alerts').textContent = String(stats.alerts);
   byId('chart-empty').classList.toggle('hidden', stats.totalEvents > 0);
   byId('chart').dataset.events = String(stats.totalEvents);
   const live = stats.lastEventAt !== null && Date.now() - stats.lastEventAt < 15_000;
-  setStatus(live ? 'live' : 'waiting', live ? 'live' : stats.totalEvents > 0 ? 'stream idle' : 'waiting for events');
+  setStatus(
+    live ? 'live' : 'waiting',
+    live ? 'live' : stats.totalEvents > 0 ? 'stream idle' : 'waiting for events',
+  );
 }
 
 function humanDuration(ms: number): string {
@@ -127,13 +160,23 @@ function renderSamples(samples: Record<string, SampleTweet[]>): void {
     column.style.setProperty('--label-color', colorOf(label, i));
     column.dataset.label = label;
     const head = el('h3');
-    head.append(el('span', undefined, label), el('span', 'muted', `${(latestRates[label] ?? 0).toFixed(1)}/s`));
+    head.append(
+      el('span', undefined, label),
+      el('span', 'muted', `${(latestRates[label] ?? 0).toFixed(1)}/s`),
+    );
     column.append(head);
     const tweets = samples[label] ?? [];
     if (tweets.length === 0) column.append(el('div', 'empty', 'No tweets yet'));
     for (const tweet of tweets) {
       const item = el('div', 'tweet');
-      item.append(el('div', undefined, tweet.text), el('div', 'score', `${(tweet.score * 100).toFixed(0)} % · ${tweet.lang ?? 'und'} · ${clockTime(tweet.createdAt)}`));
+      item.append(
+        el('div', undefined, tweet.text),
+        el(
+          'div',
+          'score',
+          `${(tweet.score * 100).toFixed(0)} % · ${tweet.lang ?? 'und'} · ${clockTime(tweet.createdAt)}`,
+        ),
+      );
       column.append(item);
     }
     container.append(column);
@@ -149,13 +192,25 @@ function alertItem(alert: EmotionAlert): HTMLElement {
   const top = el('div', 'alert-top');
   const scope = alert.groupKey ? ` · ${alert.groupBy}=${alert.groupKey}` : '';
   const title = el('span');
-  title.append(el('span', 'badge', alert.label), el('span', 'muted', `  ${clockTime(alert.windowStart)}–${clockTime(alert.windowEnd)}${scope}`));
+  title.append(
+    el('span', 'badge', alert.label),
+    el('span', 'muted', `  ${clockTime(alert.windowStart)}–${clockTime(alert.windowEnd)}${scope}`),
+  );
   top.append(title, el('span', 'ratio', `×${alert.ratio.toFixed(1)}`));
   const meta = el('div', 'alert-meta');
   meta.innerHTML = '';
   const line1 = el('div');
-  line1.append(el('b', undefined, `${alert.count}`), document.createTextNode(` of ${alert.total} tweets (${percent(alert.share)}) vs ${percent(alert.baselineShare)} baseline`));
-  const line2 = el('div', undefined, `rule: ≥ ×${alert.minRatio} and ≥ ${alert.minCount} tweets · detected ${clockTime(alert.detectedAt)}`);
+  line1.append(
+    el('b', undefined, `${alert.count}`),
+    document.createTextNode(
+      ` of ${alert.total} tweets (${percent(alert.share)}) vs ${percent(alert.baselineShare)} baseline`,
+    ),
+  );
+  const line2 = el(
+    'div',
+    undefined,
+    `rule: ≥ ×${alert.minRatio} and ≥ ${alert.minCount} tweets · detected ${clockTime(alert.detectedAt)}`,
+  );
   meta.append(line1, line2);
   item.append(top, meta);
   return item;
@@ -220,9 +275,15 @@ function applyTick(tick: Tick): void {
 
 function connect(): void {
   const source = new EventSource('events');
-  source.addEventListener('snapshot', (event) => applySnapshot(JSON.parse((event as MessageEvent<string>).data) as Snapshot & { info: Info }));
-  source.addEventListener('tick', (event) => applyTick(JSON.parse((event as MessageEvent<string>).data) as Tick));
-  source.addEventListener('alert', (event) => addAlerts([JSON.parse((event as MessageEvent<string>).data) as EmotionAlert]));
+  source.addEventListener('snapshot', (event) =>
+    applySnapshot(JSON.parse((event as MessageEvent<string>).data) as Snapshot & { info: Info }),
+  );
+  source.addEventListener('tick', (event) =>
+    applyTick(JSON.parse((event as MessageEvent<string>).data) as Tick),
+  );
+  source.addEventListener('alert', (event) =>
+    addAlerts([JSON.parse((event as MessageEvent<string>).data) as EmotionAlert]),
+  );
   source.onerror = () => setStatus('offline', 'reconnecting…');
 }
 
@@ -233,6 +294,10 @@ buildChart();
 renderLegend();
 renderSamples({});
 addAlerts([]);
-window.addEventListener('resize', () => chart?.setSize({ width: Math.max(320, byId('chart').clientWidth), height: 340 }));
-(window as unknown as { emotionDashboard: { chart: () => uPlot | undefined } }).emotionDashboard = { chart: () => chart };
+window.addEventListener('resize', () =>
+  chart?.setSize({ width: Math.max(320, byId('chart').clientWidth), height: 340 }),
+);
+(window as unknown as { emotionDashboard: { chart: () => uPlot | undefined } }).emotionDashboard = {
+  chart: () => chart,
+};
 connect();

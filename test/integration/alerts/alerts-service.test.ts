@@ -16,9 +16,17 @@ import { kafkaBrokers, uniqueName } from '../../support/services';
 const kafka = new Kafka({ clientId: 'alerts-test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
 const alertCodec = createAlertCodec();
 const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }, pino.destination(2));
-const detector = spikeDetectorOptions({ allowedLatenessMs: 5_000, idleAdvanceMs: 2_000, rules: [{ label: 'anger', minCount: 20, minRatio: 2, cooldownMs: 5 * MINUTE }] });
+const detector = spikeDetectorOptions({
+  allowedLatenessMs: 5_000,
+  idleAdvanceMs: 2_000,
+  rules: [{ label: 'anger', minCount: 20, minRatio: 2, cooldownMs: 5 * MINUTE }],
+});
 
-async function waitFor<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 40_000): Promise<T> {
+async function waitFor<T>(
+  probe: () => Promise<T | undefined> | T | undefined,
+  what: string,
+  timeoutMs = 40_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -33,13 +41,24 @@ async function setup(partitions: number) {
   const alertTopic = uniqueName('alerts-alerts');
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ waitForLeaders: true, topics: [{ topic: outputTopic, numPartitions: partitions }] });
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: [{ topic: outputTopic, numPartitions: partitions }],
+  });
   await admin.disconnect();
   const codec = await createCodec({ inputTopic: 'unused', outputTopic });
   const services: AlertsService[] = [];
   const start = async (groupId: string) => {
     const service = createAlertsService(
-      { outputTopic, alertTopic, groupId, detector, tickMs: 200, sessionTimeoutMs: 10_000, heartbeatIntervalMs: 500 },
+      {
+        outputTopic,
+        alertTopic,
+        groupId,
+        detector,
+        tickMs: 200,
+        sessionTimeoutMs: 10_000,
+        heartbeatIntervalMs: 500,
+      },
       { kafka, decoder: codec.tweetEmotionDecoder, codec: alertCodec, clock: systemClock, logger },
     );
     services.push(service);
@@ -49,11 +68,14 @@ async function setup(partitions: number) {
   const publish = async (events: TweetEmotion[]) => {
     const producer = kafka.producer();
     await producer.connect();
-    const messages = await Promise.all(events.map(async (event) => ({ key: event.id, value: await codec.encoder.encode(event) })));
+    const messages = await Promise.all(
+      events.map(async (event) => ({ key: event.id, value: await codec.encoder.encode(event) })),
+    );
     await producer.send({ topic: outputTopic, acks: -1, messages });
     await producer.disconnect();
   };
-  const alerts = () => readTopicToEnd(kafka, alertTopic, (value) => alertCodec.decode(value), uniqueName('alerts-read'));
+  const alerts = () =>
+    readTopicToEnd(kafka, alertTopic, (value) => alertCodec.decode(value), uniqueName('alerts-read'));
   const stopAll = () => Promise.all(services.map((service) => service.stop()));
   return { outputTopic, alertTopic, start, publish, alerts, stopAll };
 }
@@ -67,7 +89,9 @@ describe('alerts service on the real broker', () => {
     try {
       const service = await env.start(uniqueName('alerts-group'));
       await service.whenActive();
-      await env.publish(minutesOfEvents(t0, 0, 18, { perMinute: 60, angry: 6, spikes: [16], spikeAngry: 40 }));
+      await env.publish(
+        minutesOfEvents(t0, 0, 18, { perMinute: 60, angry: 6, spikes: [16], spikeAngry: 40 }),
+      );
       const alerts = await waitFor(async () => {
         const found = await env.alerts();
         return found.length > 0 ? found : undefined;
@@ -76,7 +100,14 @@ describe('alerts service on the real broker', () => {
       });
       expect(alerts).toHaveLength(1);
       const [alert] = alerts as [EmotionAlert];
-      expect(alert).toMatchObject({ label: 'anger', windowStart: t0 + 16 * MINUTE, windowEnd: t0 + 17 * MINUTE, count: 40, total: 60, groupKey: null });
+      expect(alert).toMatchObject({
+        label: 'anger',
+        windowStart: t0 + 16 * MINUTE,
+        windowEnd: t0 + 17 * MINUTE,
+        count: 40,
+        total: 60,
+        groupKey: null,
+      });
       expect(alert.ratio).toBeCloseTo(40 / 60 / 0.1, 5);
       expect(alert.sampleTweetIds.length).toBeGreaterThan(0);
       expect(service.stats()).toMatchObject({ active: true, published: 1, late: 0, decodeErrors: 0 });
@@ -93,8 +124,13 @@ describe('alerts service on the real broker', () => {
       await first.whenActive();
       const second = await env.start(group);
       // The running replica keeps the partitions when the second joins.
-      await waitFor(() => (first.stats().active && !second.stats().active ? true : undefined), 'first active, second standby');
-      await env.publish(minutesOfEvents(t0, 0, 18, { perMinute: 60, angry: 6, spikes: [16], spikeAngry: 40, idPrefix: 'a' }));
+      await waitFor(
+        () => (first.stats().active && !second.stats().active ? true : undefined),
+        'first active, second standby',
+      );
+      await env.publish(
+        minutesOfEvents(t0, 0, 18, { perMinute: 60, angry: 6, spikes: [16], spikeAngry: 40, idPrefix: 'a' }),
+      );
       await waitFor(async () => ((await env.alerts()).length > 0 ? true : undefined), 'the first alert');
 
       await first.stop();
@@ -103,14 +139,19 @@ describe('alerts service on the real broker', () => {
       await waitFor(() => (second.stats().accepted >= 18 * 60 ? true : undefined), 'the standby to replay');
       // …and still catches a new spike (minute 19, after the first one's cooldown of 5 minutes… is not over:
       // use minute 22, 6 minutes later; events up to minute 24 push the watermark past it).
-      await env.publish(minutesOfEvents(t0, 18, 24, { perMinute: 60, angry: 6, spikes: [22], spikeAngry: 45, idPrefix: 'b' }));
+      await env.publish(
+        minutesOfEvents(t0, 18, 24, { perMinute: 60, angry: 6, spikes: [22], spikeAngry: 45, idPrefix: 'b' }),
+      );
       const alerts = await waitFor(async () => {
         const found = await env.alerts();
         return found.length >= 2 ? found : undefined;
       }, 'the second alert');
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       const ids = (await env.alerts()).map((alert) => alert.id);
-      expect(ids).toEqual([`anger@${new Date(t0 + 16 * MINUTE).toISOString()}`, `anger@${new Date(t0 + 22 * MINUTE).toISOString()}`]);
+      expect(ids).toEqual([
+        `anger@${new Date(t0 + 16 * MINUTE).toISOString()}`,
+        `anger@${new Date(t0 + 22 * MINUTE).toISOString()}`,
+      ]);
       expect(alerts[1]).toMatchObject({ count: 45 });
       expect(second.stats().published).toBe(1);
     } finally {

@@ -33,12 +33,36 @@ const CHROMIUM_ARGS = [
 ];
 
 const TEXTS: Record<string, string[]> = {
-  sadness: ['i feel so lonely since my best friend moved away', 'watching the last ferry leave for the season makes me sad', 'missing home more than i expected tonight'],
-  joy: ['just got the keys to our first apartment, so happy', 'sunshine and fresh coffee, feeling grateful', 'we won the match in the last minute!!'],
-  love: ['my grandma taught me her bread recipe today, i adore her', 'ten years married and i still feel lucky every day', 'my dog waits at the door for me every evening'],
-  anger: ['furious that the airline lost my luggage again', 'so angry the landlord ignored the broken heating all winter', 'outraged they cancelled the train without warning'],
-  fear: ['terrified of the job interview tomorrow', 'the storm warning has me scared for my parents', 'anxious about the test results coming in'],
-  surprise: ['cannot believe the bus driver waited for me today', 'wait, the concert is tonight? did not see that coming', 'a stranger paid for my coffee, wow'],
+  sadness: [
+    'i feel so lonely since my best friend moved away',
+    'watching the last ferry leave for the season makes me sad',
+    'missing home more than i expected tonight',
+  ],
+  joy: [
+    'just got the keys to our first apartment, so happy',
+    'sunshine and fresh coffee, feeling grateful',
+    'we won the match in the last minute!!',
+  ],
+  love: [
+    'my grandma taught me her bread recipe today, i adore her',
+    'ten years married and i still feel lucky every day',
+    'my dog waits at the door for me every evening',
+  ],
+  anger: [
+    'furious that the airline lost my luggage again',
+    'so angry the landlord ignored the broken heating all winter',
+    'outraged they cancelled the train without warning',
+  ],
+  fear: [
+    'terrified of the job interview tomorrow',
+    'the storm warning has me scared for my parents',
+    'anxious about the test results coming in',
+  ],
+  surprise: [
+    'cannot believe the bus driver waited for me today',
+    'wait, the concert is tonight? did not see that coming',
+    'a stranger paid for my coffee, wow',
+  ],
 };
 
 const kafka = new Kafka({ clientId: 'dashboard-test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
@@ -49,7 +73,10 @@ describe('dashboard in Chromium', () => {
   let userDataDir: string;
 
   beforeAll(() => {
-    const built = spawnSync(process.execPath, [path.join(root, 'scripts', 'build-dashboard.mjs')], { cwd: root, encoding: 'utf8' });
+    const built = spawnSync(process.execPath, [path.join(root, 'scripts', 'build-dashboard.mjs')], {
+      cwd: root,
+      encoding: 'utf8',
+    });
     if (built.status !== 0) throw new Error(`building the dashboard assets failed:\n${built.stderr}`);
     mkdirSync(artifacts, { recursive: true });
     userDataDir = mkdtempSync(path.join(os.tmpdir(), 'emotion-dashboard-chromium-'));
@@ -70,10 +97,19 @@ describe('dashboard in Chromium', () => {
     const codec = await createCodec({ inputTopic: 'unused', outputTopic });
     const alertCodec = createAlertCodec();
 
-    const server = createDashboardServer({ port: 0, host: '127.0.0.1', info: { outputTopic, alertTopic, watchedLabels: ['anger', 'fear'] } }, logger);
+    const server = createDashboardServer(
+      { port: 0, host: '127.0.0.1', info: { outputTopic, alertTopic, watchedLabels: ['anger', 'fear'] } },
+      logger,
+    );
     const feed = createDashboardFeed(
       { outputTopic, alertTopic, groupPrefix: uniqueName('dash-view') },
-      { kafka, decoder: codec.tweetEmotionDecoder, decodeAlert: (value) => alertCodec.decode(value), sink: server, logger },
+      {
+        kafka,
+        decoder: codec.tweetEmotionDecoder,
+        decodeAlert: (value) => alertCodec.decode(value),
+        sink: server,
+        logger,
+      },
     );
     // Short windows so a live (event time = now) spike closes within seconds: 2 s windows, 5 of baseline.
     const alerts = createAlertsService(
@@ -81,7 +117,14 @@ describe('dashboard in Chromium', () => {
         outputTopic,
         alertTopic,
         groupId: uniqueName('dash-alerts-group'),
-        detector: spikeDetectorOptions({ windowMs: 2_000, baselineWindows: 5, allowedLatenessMs: 500, idleAdvanceMs: 1_000, minBaselineEvents: 50, rules: [{ label: 'anger', minCount: 20, minRatio: 2, cooldownMs: 60_000 }] }),
+        detector: spikeDetectorOptions({
+          windowMs: 2_000,
+          baselineWindows: 5,
+          allowedLatenessMs: 500,
+          idleAdvanceMs: 1_000,
+          minBaselineEvents: 50,
+          rules: [{ label: 'anger', minCount: 20, minRatio: 2, cooldownMs: 60_000 }],
+        }),
         tickMs: 250,
       },
       { kafka, decoder: codec.tweetEmotionDecoder, codec: alertCodec, clock: systemClock, logger },
@@ -98,13 +141,19 @@ describe('dashboard in Chromium', () => {
       await producer.connect();
 
       // A fresh profile per run (playwright passes it as --user-data-dir).
-      browser = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, viewport: { width: 1440, height: 1000 } });
+      browser = await chromium.launchPersistentContext(userDataDir, {
+        executablePath: CHROMIUM,
+        args: CHROMIUM_ARGS,
+        viewport: { width: 1440, height: 1000 },
+      });
       const page = browser.pages()[0] ?? (await browser.newPage());
       await page.goto(`http://127.0.0.1:${port}/`);
       // Useful before the first event: axes drawn, all six labels named, waiting states.
       await page.locator('#chart .uplot').waitFor();
       await page.getByText('Waiting for events on the output topic').waitFor();
-      expect(await page.locator('#legend .legend-item').allTextContents()).toEqual(EMOTION_LABELS.map((label) => expect.stringContaining(label)));
+      expect(await page.locator('#legend .legend-item').allTextContents()).toEqual(
+        EMOTION_LABELS.map((label) => expect.stringContaining(label)),
+      );
       await page.screenshot({ path: path.join(artifacts, 'dashboard-empty.png') });
 
       // ~60 events/s, 10 % anger; 60 % anger while `spike` is on. The other labels get uneven,
@@ -127,15 +176,33 @@ describe('dashboard in Chromium', () => {
       })();
 
       const joySeriesHasData = () =>
-        page.waitForFunction(() => {
-          const chart = (window as unknown as { emotionDashboard: { chart(): { series: Array<{ label?: string }>; data: number[][] } } }).emotionDashboard.chart();
-          const index = chart.series.findIndex((series) => series.label === 'joy');
-          return chart.data[index].some((value) => value > 0);
-        }, undefined, { timeout: 30_000 });
+        page.waitForFunction(
+          () => {
+            const chart = (
+              window as unknown as {
+                emotionDashboard: { chart(): { series: Array<{ label?: string }>; data: number[][] } };
+              }
+            ).emotionDashboard.chart();
+            const index = chart.series.findIndex((series) => series.label === 'joy');
+            return chart.data[index].some((value) => value > 0);
+          },
+          undefined,
+          { timeout: 30_000 },
+        );
       await joySeriesHasData();
       const pointsBefore = Number(await page.locator('#chart').getAttribute('data-points'));
-      await page.waitForFunction((before) => Number(document.querySelector('#chart')?.getAttribute('data-points')) > before + 2, pointsBefore);
-      expect(Number(await page.locator('#kpi-total').textContent().then((t) => t?.replace(/\D/g, '')))).toBeGreaterThan(0);
+      await page.waitForFunction(
+        (before) => Number(document.querySelector('#chart')?.getAttribute('data-points')) > before + 2,
+        pointsBefore,
+      );
+      expect(
+        Number(
+          await page
+            .locator('#kpi-total')
+            .textContent()
+            .then((t) => t?.replace(/\D/g, '')),
+        ),
+      ).toBeGreaterThan(0);
       await expect(page.locator('#chart-empty').getAttribute('class')).resolves.toContain('hidden');
       expect(await page.locator('#alerts .alert').count()).toBe(0);
 
@@ -151,7 +218,8 @@ describe('dashboard in Chromium', () => {
       // A few more seconds of calm traffic, so the screenshot shows the spike inside the flow.
       await new Promise((resolve) => setTimeout(resolve, 5_000));
       await page.screenshot({ path: path.join(artifacts, 'dashboard.png') });
-      if (process.env.UPDATE_DASHBOARD_SCREENSHOT === '1') await page.screenshot({ path: path.join(root, 'docs', 'dashboard.png') });
+      if (process.env.UPDATE_DASHBOARD_SCREENSHOT === '1')
+        await page.screenshot({ path: path.join(root, 'docs', 'dashboard.png') });
     } finally {
       flowing = false;
       await flow.catch(() => undefined);

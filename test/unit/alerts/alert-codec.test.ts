@@ -28,18 +28,28 @@ describe('alert codec', () => {
   it('round-trips every field of schemas/emotion-alert.avsc', () => {
     const codec = createAlertCodec();
     expect(codec.decode(codec.encode(alert))).toEqual(alert);
-    expect(codec.decode(codec.encode({ ...alert, groupBy: null, groupKey: null, sampleTweetIds: [] }))).toMatchObject({ groupBy: null, groupKey: null });
+    expect(
+      codec.decode(codec.encode({ ...alert, groupBy: null, groupKey: null, sampleTweetIds: [] })),
+    ).toMatchObject({ groupBy: null, groupKey: null });
   });
 
   it('the TS view names every schema field (camelCase of snake_case)', () => {
-    const schema = JSON.parse(readFileSync(EMOTION_ALERT_SCHEMA_PATH, 'utf8')) as { fields: Array<{ name: string }> };
-    const camel = schema.fields.map((f) => f.name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())).sort();
+    const schema = JSON.parse(readFileSync(EMOTION_ALERT_SCHEMA_PATH, 'utf8')) as {
+      fields: Array<{ name: string }>;
+    };
+    const camel = schema.fields
+      .map((f) => f.name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()))
+      .sort();
     expect(camel).toEqual(Object.keys(alert).sort());
   });
 
   it('ids are deterministic and name the label, group and window', () => {
-    expect(alertId('fear', { dimension: 'all', key: null }, Date.UTC(2026, 0, 1))).toBe('fear@2026-01-01T00:00:00.000Z');
-    expect(alertId('fear', { dimension: 'hashtag', key: 'storm' }, Date.UTC(2026, 0, 1))).toBe('fear[hashtag=storm]@2026-01-01T00:00:00.000Z');
+    expect(alertId('fear', { dimension: 'all', key: null }, Date.UTC(2026, 0, 1))).toBe(
+      'fear@2026-01-01T00:00:00.000Z',
+    );
+    expect(alertId('fear', { dimension: 'hashtag', key: 'storm' }, Date.UTC(2026, 0, 1))).toBe(
+      'fear[hashtag=storm]@2026-01-01T00:00:00.000Z',
+    );
   });
 });
 

@@ -3,8 +3,19 @@ import type { ObservedEmotion } from '../../../src/alerts/observed-emotion';
 
 const MINUTE = 60_000;
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
-const clock = { time: T0, now() { return this.time; } };
-const at = (createdAt: number, id = `t${createdAt}`): ObservedEmotion => ({ id, createdAt, lang: null, hashtags: [], emotion: { label: 'joy', score: 0.5 } });
+const clock = {
+  time: T0,
+  now() {
+    return this.time;
+  },
+};
+const at = (createdAt: number, id = `t${createdAt}`): ObservedEmotion => ({
+  id,
+  createdAt,
+  lang: null,
+  hashtags: [],
+  emotion: { label: 'joy', score: 0.5 },
+});
 
 describe('SpikeDetector watermark across sources (partitions)', () => {
   beforeEach(() => {

@@ -17,14 +17,28 @@ class ManualClock {
 let seq = 0;
 function tweet(createdAt: number, label: string, extra: Partial<ObservedEmotion> = {}): ObservedEmotion {
   seq += 1;
-  return { id: `t${String(seq).padStart(6, '0')}`, createdAt, lang: 'en', hashtags: [], emotion: { label, score: 0.9 }, ...extra };
+  return {
+    id: `t${String(seq).padStart(6, '0')}`,
+    createdAt,
+    lang: 'en',
+    hashtags: [],
+    emotion: { label, score: 0.9 },
+    ...extra,
+  };
 }
 
 /** `perMinute` events in minute `minute` (from T0), `angry` of them anger, the rest joy, spread over the minute. */
-function minuteOf(minute: number, perMinute: number, angry: number, extra: Partial<ObservedEmotion> = {}): ObservedEmotion[] {
+function minuteOf(
+  minute: number,
+  perMinute: number,
+  angry: number,
+  extra: Partial<ObservedEmotion> = {},
+): ObservedEmotion[] {
   const events: ObservedEmotion[] = [];
   for (let i = 0; i < perMinute; i += 1) {
-    events.push(tweet(T0 + minute * MINUTE + Math.floor((i * MINUTE) / perMinute), i < angry ? 'anger' : 'joy', extra));
+    events.push(
+      tweet(T0 + minute * MINUTE + Math.floor((i * MINUTE) / perMinute), i < angry ? 'anger' : 'joy', extra),
+    );
   }
   return events;
 }
@@ -96,7 +110,10 @@ describe('SpikeDetector', () => {
   });
 
   it('holds back repeat firings during the cooldown (event time) and fires again after it', () => {
-    const { detector: d } = detector({ rules: [{ label: 'anger', cooldownMs: 3 * MINUTE }], baselineWindows: 5 });
+    const { detector: d } = detector({
+      rules: [{ label: 'anger', cooldownMs: 3 * MINUTE }],
+      baselineWindows: 5,
+    });
     feed(d, Array.from({ length: 5 }, (_, m) => minuteOf(m, 100, 5)).flat());
     const fired: string[] = [];
     for (let m = 5; m <= 12; m += 1) {
@@ -149,29 +166,50 @@ describe('SpikeDetector', () => {
 
   it('alerts per language with its own baseline when grouping by lang', () => {
     const { detector: d } = detector({ groupBy: ['all', 'lang'] });
-    const quiet = Array.from({ length: 15 }, (_, m) => [...minuteOf(m, 100, 10, { lang: 'en' }), ...minuteOf(m, 100, 10, { lang: 'es' })]).flat();
+    const quiet = Array.from({ length: 15 }, (_, m) => [
+      ...minuteOf(m, 100, 10, { lang: 'en' }),
+      ...minuteOf(m, 100, 10, { lang: 'es' }),
+    ]).flat();
     feed(d, quiet);
     // Spanish spikes (45 % anger), English stays at 10 %: overall 27.5 % = 2.75x, Spanish 4.5x.
     feed(d, [...minuteOf(15, 100, 10, { lang: 'en' }), ...minuteOf(15, 100, 45, { lang: 'es' })]);
     const alerts = feed(d, minuteOf(16, 100, 10, { lang: 'en' }));
-    expect(alerts.map((a) => a.id)).toEqual([`anger@${new Date(T0 + 15 * MINUTE).toISOString()}`, `anger[lang=es]@${new Date(T0 + 15 * MINUTE).toISOString()}`]);
+    expect(alerts.map((a) => a.id)).toEqual([
+      `anger@${new Date(T0 + 15 * MINUTE).toISOString()}`,
+      `anger[lang=es]@${new Date(T0 + 15 * MINUTE).toISOString()}`,
+    ]);
     expect(alerts[1]).toMatchObject({ groupBy: 'lang', groupKey: 'es', count: 45, total: 100 });
   });
 
   it('groups by hashtag case-insensitively and counts a tweet in each of its hashtags', () => {
     const { detector: d } = detector({ groupBy: ['hashtag'], rules: [{ label: 'fear', minCount: 10 }] });
     feed(d, Array.from({ length: 15 }, (_, m) => minuteOf(m, 20, 0, { hashtags: ['Storm'] })).flat());
-    const spike = Array.from({ length: 20 }, (_, i) => tweet(T0 + 15 * MINUTE + i * 1000, i < 12 ? 'fear' : 'joy', { hashtags: ['#storm', 'news'] }));
+    const spike = Array.from({ length: 20 }, (_, i) =>
+      tweet(T0 + 15 * MINUTE + i * 1000, i < 12 ? 'fear' : 'joy', { hashtags: ['#storm', 'news'] }),
+    );
     feed(d, spike);
     const alerts = feed(d, minuteOf(16, 20, 0, { hashtags: ['storm'] }));
     // "news" has no baseline (below minBaselineEvents); "storm" had 0 % fear, floored at 1 %.
     expect(alerts).toHaveLength(1);
-    expect(alerts[0]).toMatchObject({ label: 'fear', groupBy: 'hashtag', groupKey: 'storm', count: 12, total: 20, baselineShare: 0.01 });
+    expect(alerts[0]).toMatchObject({
+      label: 'fear',
+      groupBy: 'hashtag',
+      groupKey: 'storm',
+      count: 12,
+      total: 20,
+      baselineShare: 0.01,
+    });
     expect(alerts[0].ratio).toBeCloseTo(60);
   });
 
   it('gives the same alerts whatever the order of events inside the lateness (replicas agree)', () => {
-    const events = [...Array.from({ length: 15 }, (_, m) => minuteOf(m, 100, 10)).flat(), ...minuteOf(15, 100, 40), ...minuteOf(16, 100, 10), ...minuteOf(17, 100, 10), ...minuteOf(18, 100, 10)];
+    const events = [
+      ...Array.from({ length: 15 }, (_, m) => minuteOf(m, 100, 10)).flat(),
+      ...minuteOf(15, 100, 40),
+      ...minuteOf(16, 100, 10),
+      ...minuteOf(17, 100, 10),
+      ...minuteOf(18, 100, 10),
+    ];
     const run = (ordered: ObservedEmotion[]) => {
       const { detector: d } = detector({ allowedLatenessMs: MINUTE });
       const out = [];
@@ -182,13 +220,19 @@ describe('SpikeDetector', () => {
     const shuffled = events.map((e, i) => events[i % 10 < 5 ? i + 5 : i - 5] ?? e);
     const a = run(events);
     const b = run(shuffled);
-    expect(a.map((x) => [x.id, x.count, x.sampleTweetIds])).toEqual(b.map((x) => [x.id, x.count, x.sampleTweetIds]));
+    expect(a.map((x) => [x.id, x.count, x.sampleTweetIds])).toEqual(
+      b.map((x) => [x.id, x.count, x.sampleTweetIds]),
+    );
     expect(a).toHaveLength(1);
   });
 
   it('rejects invalid settings with a ConfigError naming the field', () => {
     expect(() => spikeDetectorOptions({ windowMs: -1 })).toThrow(ConfigError);
-    expect(() => spikeDetectorOptions({ rules: [{ label: 'anger', minRatio: 0.5 }] })).toThrow(/rules\.0\.minRatio/);
-    expect(() => spikeDetectorOptions({ rules: [{ label: 'anger' }, { label: 'anger' }] })).toThrow(/two rules/);
+    expect(() => spikeDetectorOptions({ rules: [{ label: 'anger', minRatio: 0.5 }] })).toThrow(
+      /rules\.0\.minRatio/,
+    );
+    expect(() => spikeDetectorOptions({ rules: [{ label: 'anger' }, { label: 'anger' }] })).toThrow(
+      /two rules/,
+    );
   });
 });

@@ -6,9 +6,23 @@ const T = Date.UTC(2026, 0, 1, 12);
 
 function alert(id: string, windowStart: number): EmotionAlert {
   return {
-    id, label: 'anger', groupBy: null, groupKey: null, windowStart, windowEnd: windowStart + 60_000, count: 30, total: 60,
-    share: 0.5, baselineShare: 0.1, baselineTotal: 900, baselineStart: windowStart - 900_000, ratio: 5, minRatio: 2, minCount: 20,
-    sampleTweetIds: [], detectedAt: windowStart + 90_000,
+    id,
+    label: 'anger',
+    groupBy: null,
+    groupKey: null,
+    windowStart,
+    windowEnd: windowStart + 60_000,
+    count: 30,
+    total: 60,
+    share: 0.5,
+    baselineShare: 0.1,
+    baselineTotal: 900,
+    baselineStart: windowStart - 900_000,
+    ratio: 5,
+    minRatio: 2,
+    minCount: 20,
+    sampleTweetIds: [],
+    detectedAt: windowStart + 90_000,
   };
 }
 
@@ -17,7 +31,12 @@ describe('LiveState', () => {
     const state = new LiveState();
     const snapshot = state.snapshot(T);
     expect(snapshot.labels).toEqual([...DEFAULT_LABELS]);
-    expect(snapshot.stats).toMatchObject({ totalEvents: 0, throughput: 0, consumerLag: null, eventDelayMs: null });
+    expect(snapshot.stats).toMatchObject({
+      totalEvents: 0,
+      throughput: 0,
+      consumerLag: null,
+      eventDelayMs: null,
+    });
     expect(state.tick(T).rates).toEqual(Object.fromEntries(DEFAULT_LABELS.map((label) => [label, 0])));
   });
 

@@ -3,18 +3,32 @@ import type { Cluster } from 'kafkajs';
 import { singleActiveAssigner } from '../../../src/pipeline/single-active-assigner';
 
 const cluster = {
-  findTopicPartitionMetadata: (topic: string) => (topic === 'out' ? [0, 1, 2] : [0]).map((partitionId) => ({ partitionId })),
+  findTopicPartitionMetadata: (topic: string) =>
+    (topic === 'out' ? [0, 1, 2] : [0]).map((partitionId) => ({ partitionId })),
 } as unknown as Cluster;
 
 function member(memberId: string, startedAt: number, active: boolean) {
-  const assigner = singleActiveAssigner({ startedAt, isActive: () => active })({ cluster, groupId: 'g', logger: undefined as never });
+  const assigner = singleActiveAssigner({ startedAt, isActive: () => active })({
+    cluster,
+    groupId: 'g',
+    logger: undefined as never,
+  });
   return { memberId, memberMetadata: assigner.protocol({ topics: ['out'] }).metadata };
 }
 
 async function assign(members: ReturnType<typeof member>[]) {
-  const assigner = singleActiveAssigner({ startedAt: 0, isActive: () => false })({ cluster, groupId: 'g', logger: undefined as never });
+  const assigner = singleActiveAssigner({ startedAt: 0, isActive: () => false })({
+    cluster,
+    groupId: 'g',
+    logger: undefined as never,
+  });
   const result = await assigner.assign({ members, topics: ['out'] });
-  return Object.fromEntries(result.map((r) => [r.memberId, AssignerProtocol.MemberAssignment.decode(r.memberAssignment)?.assignment ?? {}]));
+  return Object.fromEntries(
+    result.map((r) => [
+      r.memberId,
+      AssignerProtocol.MemberAssignment.decode(r.memberAssignment)?.assignment ?? {},
+    ]),
+  );
 }
 
 describe('singleActiveAssigner', () => {
