@@ -8,10 +8,15 @@ import { createClassifier } from './pipeline/batched-classifier';
 import { createKafkaClient } from './pipeline/kafka-client';
 import { metricsObserver } from './pipeline/metrics-observer';
 import { closeInOrder, type Cleanup } from './pipeline/ordered-close';
+import { copyInputHeaders } from './pipeline/process-chunk';
+import { openRetryPath } from './pipeline/retry-path';
 import { createStreamWorker, type StreamWorker } from './pipeline/worker';
 import { createLogger, Metrics, startTracing } from './telemetry';
 
 // Wiring only: settings -> stages -> worker. Nothing imports this file but the CLI and tests.
+
+/** Tries of a transient failure on the hot path before the record moves to the retry queue. */
+const IN_PROCESS_ATTEMPTS = 2;
 
 export interface RunningWorker {
   worker: StreamWorker;
@@ -74,6 +79,33 @@ export async function startWorker(
       },
     });
 
+    // Transient failures: a couple of quick tries in-process, then the BullMQ retry queue (with
+    // backoff, off the hot path), then the dead-letter store. RETRY_MAX_ATTEMPTS counts them all.
+    const retryPolicy = {
+      maxAttempts: dlqSettings.maxAttempts,
+      baseDelayMs: dlqSettings.retryBaseDelayMs,
+      maxDelayMs: dlqSettings.retryMaxDelayMs,
+    };
+    const retryPath = await openRetryPath({
+      kafka,
+      outputTopic: config.outputTopic,
+      redisUrl: config.redisUrl,
+      queueName: `${config.dlqQueue}-retry`,
+      redisTimeoutMs: dlqSettings.redisTimeoutMs,
+      policy: retryPolicy,
+      deadLetters: deadLetters.store,
+      stages: {
+        decoder: codec.decoder,
+        classifier,
+        encoder: codec.encoder,
+        outputHeaders: copyInputHeaders,
+        retry: retryPolicy,
+        now: Date.now,
+      },
+      logger,
+    });
+    opened.unshift({ name: 'retry queue', close: () => retryPath.close() });
+
     const metrics = new Metrics();
     metrics.setModel(classifier.model);
     classifier.onBatch((stats) => metrics.batchSize.observe(stats.size));
@@ -86,19 +118,16 @@ export async function startWorker(
       decoder: codec.decoder,
       encoder: codec.encoder,
       classifier,
-      deadLetter: deadLetters.store,
+      deadLetter: retryPath.sink,
       logger,
       backpressure: {
         isSaturated: () => classifier.isFull(),
         whenDrained: () => classifier.waitForCapacity(),
       },
       observer: metricsObserver(metrics, config.outputTopic),
-      tracer: tracing.tracer,
-      retry: {
-        maxAttempts: dlqSettings.maxAttempts,
-        baseDelayMs: dlqSettings.retryBaseDelayMs,
-        maxDelayMs: dlqSettings.retryMaxDelayMs,
-      },
+      // Off: no spans at all; output records still carry the input's trace headers (copied).
+      tracer: tracing.enabled ? tracing.tracer : undefined,
+      retry: { ...retryPolicy, maxAttempts: Math.min(IN_PROCESS_ATTEMPTS, retryPolicy.maxAttempts) },
       // Stopped after the consumer and producers: the chunk in flight still needs the model and the DLQ.
       cleanups: opened,
     });

@@ -29,6 +29,9 @@ export function register(program: Command): void {
     .action(async () => {
       // Invalid settings throw one ConfigError listing all of them; main.ts prints it as one message.
       const config = loadWorkerConfig(process.env);
-      process.exitCode = await runWorkerUntilSignal(config);
+      const code = await runWorkerUntilSignal(config);
+      // Exit now rather than when the last handle closes: after a missed deadline a client may
+      // still be retrying, and SHUTDOWN_TIMEOUT_MS promises an exit in time either way.
+      process.exit(code);
     });
 }

@@ -60,8 +60,12 @@ export function createTweetConsumer(options: TweetConsumerOptions): TweetConsume
     maxWaitTimeInMs: options.maxWaitTimeMs ?? 1_000,
     // Transactional producers upstream (or our own output) must never leak aborted records.
     readUncommitted: false,
+    // kafkajs restarts a crashed consumer (broker outage) on its own; never once we are stopping,
+    // or a restart racing with stop() would rejoin the group after shutdown.
+    retry: { restartOnFailure: async () => !stopping },
   });
   let assigned: number[] = [];
+  let stopping = false;
   let admin: Admin | undefined;
   const assignListeners: Array<(partitions: number[]) => void> = [];
 
@@ -69,6 +73,8 @@ export function createTweetConsumer(options: TweetConsumerOptions): TweetConsume
     assigned = [...(event.payload.memberAssignment[topic] ?? [])].sort((a, b) => a - b);
     logger.info({ groupId, topic, partitions: assigned }, 'partitions assigned');
     for (const listener of assignListeners) listener([...assigned]);
+    // A crash-restart that was already under way when stop() ran: leave again.
+    if (stopping) void consumer.disconnect().catch(() => undefined);
   });
 
   function toPartitionBatch(payload: EachBatchPayload): PartitionBatch {
@@ -101,6 +107,7 @@ export function createTweetConsumer(options: TweetConsumerOptions): TweetConsume
       });
     },
     async stop() {
+      stopping = true;
       // disconnect() stops the runner first: it waits for in-flight batches and commits their offsets.
       await consumer.disconnect();
       if (admin) await admin.disconnect();

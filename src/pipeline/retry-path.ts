@@ -1,0 +1,95 @@
+import type { Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { DeadLetterSink } from '../core';
+import { BullmqRetryQueue, createBlockingRedis, createFailFastRedis, type RetryPolicy } from '../dlq';
+import { createOutputProducer } from '../egress/output-producer';
+import { processChunk, type ChunkStages } from './process-chunk';
+import { createStopController } from './stop-signal';
+
+export interface RetryPathOptions {
+  kafka: Kafka;
+  outputTopic: string;
+  redisUrl: string;
+  /** The retry queue's name (`<DLQ_QUEUE>-retry`). */
+  queueName: string;
+  redisTimeoutMs: number;
+  /** Attempts in all, in-process ones included, and the backoff of the queued ones. */
+  policy: RetryPolicy;
+  /** Where a record goes after its last attempt, or at once when it is poison. */
+  deadLetters: DeadLetterSink;
+  /** The same stages as the worker's (decoder, classifier, encoder, headers). */
+  stages: ChunkStages;
+  logger: Logger;
+}
+
+export interface RetryPath {
+  /** What the pipeline dead-letters into: retriable failures with attempts left are queued, the rest dead-lettered. */
+  sink: DeadLetterSink;
+  close(): Promise<void>;
+}
+
+/**
+ * Retries that do not hold up a partition. The hot path tries a transiently failing record a
+ * couple of times in-process; if it still fails, the record (original bytes) is handed to a
+ * BullMQ retry queue — durably, so its offset can be committed — and a BullMQ worker runs it again
+ * through decode -> classify -> encode -> produce with exponential backoff, dead-lettering it after
+ * the last attempt. Retried records reach the output later than their neighbours (per-key order
+ * is not kept for them) and, in exactly-once mode, outside the partition's transactions
+ * (at-least-once for them).
+ */
+export async function openRetryPath(options: RetryPathOptions): Promise<RetryPath> {
+  const onRedisError = (error: Error) => options.logger.warn({ err: error }, 'retry queue: Redis error');
+  const connection = createFailFastRedis(options.redisUrl, {
+    timeoutMs: options.redisTimeoutMs,
+    onError: onRedisError,
+  });
+  const workerConnection = createBlockingRedis(options.redisUrl, onRedisError);
+  const producer = createOutputProducer({ kafka: options.kafka, topic: options.outputTopic });
+  const queue = new BullmqRetryQueue({
+    connection,
+    workerConnection,
+    queueName: options.queueName,
+    policy: options.policy,
+    deadLetters: options.deadLetters,
+    timeoutMs: options.redisTimeoutMs,
+    onFailure: (id, error) => options.logger.warn({ err: error, id }, 'retry attempt failed'),
+  });
+  const stop = createStopController();
+  // One attempt per job: the queue does the backoff between attempts.
+  const stages: ChunkStages = { ...options.stages, retry: { ...options.policy, maxAttempts: 1 } };
+  try {
+    await producer.connect();
+    queue.start(async (envelope) => {
+      const outcome = await processChunk([envelope], stages, stop);
+      const [failed] = outcome.deadLetters;
+      if (failed) throw failed.error;
+      await producer.send(outcome.records);
+    });
+  } catch (error) {
+    connection.disconnect();
+    workerConnection.disconnect();
+    throw error;
+  }
+  return {
+    sink: {
+      deadLetter: (envelope, error, attempts, failure) => queue.schedule(envelope, error, attempts, failure),
+    },
+    async close() {
+      stop.stop(0);
+      // Let a running attempt finish while Redis answers, but never wait on a Redis that is gone:
+      // the bound keeps shutdown within its deadline, and a job cut short is retried later by BullMQ.
+      const closing = queue
+        .close()
+        .catch((error: unknown) => options.logger.warn({ err: error }, 'retry queue: close failed'));
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        closing,
+        new Promise((resolve) => (timer = setTimeout(resolve, 2 * options.redisTimeoutMs))),
+      ]);
+      clearTimeout(timer);
+      connection.disconnect();
+      workerConnection.disconnect();
+      await producer.disconnect();
+    },
+  };
+}

@@ -1,0 +1,121 @@
+import { createCodec } from '../../../src/codec';
+import { InferenceFailedError, type Classifier } from '../../../src/core';
+import { openDeadLetterStore } from '../../../src/dlq';
+import { createClassifier } from '../../../src/pipeline/batched-classifier';
+import { createKafkaClient } from '../../../src/pipeline/kafka-client';
+import { copyInputHeaders } from '../../../src/pipeline/process-chunk';
+import { openRetryPath } from '../../../src/pipeline/retry-path';
+import { createStreamWorker } from '../../../src/pipeline/worker';
+import {
+  createTopic,
+  OutputReader,
+  produceTweets,
+  sampleTweets,
+  testKafka,
+  testLogger,
+  testWorkerConfig,
+  TINY_MODEL_DIR,
+  uniqueTopics,
+} from './worker-harness';
+
+// Transient failures leave the hot path for the BullMQ retry queue (wired as in src/main.ts): a
+// record whose inference fails a few times still comes out; one that always fails is dead-lettered
+// after RETRY_MAX_ATTEMPTS tries in all, with its reason. The model is real; only the failures are
+// injected, because an ONNX runtime error cannot be provoked on demand.
+jest.setTimeout(120_000);
+
+test('a flaky record comes out through the retry queue; a hopeless one is dead-lettered after the last attempt', async () => {
+  const kafka = testKafka();
+  const topics = uniqueTopics('retry');
+  await createTopic(kafka, topics.input, 1);
+  const config = testWorkerConfig(topics, { PIPELINE_CHUNK_SIZE: '16' });
+  const codec = await createCodec({ inputTopic: topics.input, outputTopic: topics.output });
+  const tweets = sampleTweets(40, topics.input);
+  const flaky = tweets[7].text;
+  const hopeless = tweets[9].text;
+  await produceTweets(kafka, topics.input, tweets, codec);
+
+  const logger = testLogger();
+  const model = await createClassifier({ modelDir: TINY_MODEL_DIR });
+  let flakyFailures = 0;
+  const classifier: Classifier = {
+    model: model.model,
+    close: () => model.close(),
+    async classify(texts) {
+      const results = await model.classify(texts);
+      return results.map((result, index) => {
+        if (texts[index] === hopeless) return new InferenceFailedError('injected: always fails');
+        if (texts[index] === flaky && flakyFailures < 3) {
+          flakyFailures += 1;
+          return new InferenceFailedError('injected: fails three times');
+        }
+        return result;
+      });
+    },
+  };
+  const policy = { maxAttempts: 5, baseDelayMs: 50, maxDelayMs: 200 };
+  const deadLetters = await openDeadLetterStore({
+    redisUrl: config.redisUrl,
+    queueName: topics.dlq,
+    redisTimeoutMs: 2_000,
+    mirrorTopic: undefined,
+    kafkaBrokers: config.kafka.brokers,
+  });
+  const workerKafka = createKafkaClient(config.kafka, logger);
+  const stages = {
+    decoder: codec.decoder,
+    classifier,
+    encoder: codec.encoder,
+    outputHeaders: copyInputHeaders,
+    retry: policy,
+    now: Date.now,
+  };
+  const retryPath = await openRetryPath({
+    kafka: workerKafka,
+    outputTopic: topics.output,
+    redisUrl: config.redisUrl,
+    queueName: `${topics.dlq}-retry`,
+    redisTimeoutMs: 2_000,
+    policy,
+    deadLetters: deadLetters.store,
+    stages,
+    logger,
+  });
+  const worker = createStreamWorker({
+    kafka: workerKafka,
+    config,
+    decoder: codec.decoder,
+    encoder: codec.encoder,
+    classifier,
+    deadLetter: retryPath.sink,
+    logger,
+    retry: { ...policy, maxAttempts: 2 },
+    cleanups: [
+      { name: 'retry queue', close: () => retryPath.close() },
+      { name: 'classifier', close: () => classifier.close() },
+    ],
+  });
+  const reader = new OutputReader(kafka, topics.output, codec);
+  let entries: Awaited<ReturnType<typeof deadLetters.store.list>> = [];
+  try {
+    await worker.start();
+    await reader.start();
+    await reader.waitForCount(tweets.length - 1);
+    const deadline = Date.now() + 60_000;
+    while (entries.length === 0 && Date.now() < deadline) {
+      entries = await deadLetters.store.list();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  } finally {
+    expect(await worker.stop()).toBe(true);
+    await reader.stop();
+    await deadLetters.store.purge();
+    await deadLetters.close();
+  }
+  const ids = new Set(reader.events.map((item) => item.event.id));
+  expect(ids).toEqual(new Set(tweets.filter((tweet) => tweet.text !== hopeless).map((tweet) => tweet.id)));
+  expect(flakyFailures).toBe(3);
+  expect(
+    entries.map((entry) => ({ offset: entry.offset, code: entry.code, attempts: entry.attempts })),
+  ).toEqual([{ offset: '9', code: 'INFERENCE_FAILED', attempts: 5 }]);
+});
