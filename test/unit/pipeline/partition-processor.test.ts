@@ -12,6 +12,7 @@ import {
 import type { OutputProducer } from '../../../src/egress/output-producer';
 import type { OutputRecord } from '../../../src/egress/output-record';
 import type { PartitionBatch } from '../../../src/ingest/partition-batch';
+import type { Backpressure } from '../../../src/pipeline/backpressure';
 import { createPartitionProcessor } from '../../../src/pipeline/partition-processor';
 import { copyInputHeaders } from '../../../src/pipeline/process-chunk';
 import { createStopController, type StopController } from '../../../src/pipeline/stop-signal';
@@ -80,6 +81,7 @@ function processor(
     producer?: Partial<OutputProducer>;
     deadLetter?: DeadLetterSink;
     chunkSize?: number;
+    backpressure?: Backpressure;
   } = {},
 ) {
   const producer: OutputProducer = {
@@ -102,6 +104,7 @@ function processor(
     logger,
     chunkSize: options.chunkSize ?? 4,
     generation: () => 1,
+    backpressure: options.backpressure,
     stages: {
       decoder: {
         decode: async (envelope) => {
@@ -255,4 +258,30 @@ test('abandons a chunk whose model run outlasts the grace period, marking nothin
   await processor(harness, { classifier: stuck })(batch);
   expect(harness.sent).toEqual([]);
   expect(batch.marked).toEqual([]);
+});
+
+test('pauses the partition while the classifier queue is full and resumes when it drains', async () => {
+  const harness = newHarness();
+  const events: string[] = [];
+  let saturated = true;
+  let drain: () => void = () => undefined;
+  const backpressure: Backpressure = {
+    isSaturated: () => saturated,
+    whenDrained: () => new Promise<void>((resolve) => (drain = resolve)),
+  };
+  const batch = fakeBatch(envelopes(4));
+  batch.pause = () => {
+    events.push('pause');
+    return () => events.push('resume');
+  };
+  const run = processor(harness, { backpressure })(batch);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  expect(events).toEqual(['pause']);
+  expect(harness.sent).toEqual([]);
+  saturated = false;
+  drain();
+  await run;
+  expect(events).toEqual(['pause', 'resume']);
+  expect(keysOf(harness.sent)).toEqual(['id-0', 'id-1', 'id-2', 'id-3']);
+  expect(batch.marked).toEqual(['103']);
 });
