@@ -72,11 +72,11 @@ export function runTable(r: E2eResult): string {
 /** The sweep: one row per setting. */
 export function sweepTable(results: readonly E2eResult[]): string {
   const header =
-    '| setting | batch | wait ms | chunk | e2e tweets/s | bare tweets/s | e2e/bare | offered/s | p50 ms | p95 ms | p99 ms | loop max ms |';
-  const rule = '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|';
+    '| setting | batch | wait ms | chunk | e2e tweets/s | bare tweets/s | e2e/bare | CPU µs/tweet e2e | CPU µs/tweet bare | CPU bare/e2e | offered/s | p50 ms | p95 ms | p99 ms | loop max ms |';
+  const rule = '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|';
   const lines = results.map(
     (r) =>
-      `| ${r.label} | ${r.batchMaxSize} | ${r.batchMaxWaitMs} | ${r.chunkSize} | ${f0(r.e2eTweetsPerS)} | ${f0(r.bareTweetsPerS)} | ${f2(r.ratio)} | ${f0(r.paced?.offeredPerS)} | ${f0(r.paced?.latencyMs.p50)} | ${f0(r.paced?.latencyMs.p95)} | ${f0(r.paced?.latencyMs.p99)} | ${f0(Math.max(r.throughputLoop.maxMs, r.paced?.loop.maxMs ?? 0))} |`,
+      `| ${r.label} | ${r.batchMaxSize} | ${r.batchMaxWaitMs} | ${r.chunkSize} | ${f0(r.e2eTweetsPerS)} | ${f0(r.bareTweetsPerS)} | ${f2(r.ratio)} | ${f0(r.cpuPerTweetUs.e2eProcess)} | ${f0(r.cpuPerTweetUs.bareProcess)} | ${f2(r.cpuPerTweetUs.bareProcess / r.cpuPerTweetUs.e2eProcess)} | ${f0(r.paced?.offeredPerS)} | ${f0(r.paced?.latencyMs.p50)} | ${f0(r.paced?.latencyMs.p95)} | ${f0(r.paced?.latencyMs.p99)} | ${f0(Math.max(r.throughputLoop.maxMs, r.paced?.loop.maxMs ?? 0))} |`,
   );
   return [header, rule, ...lines].join('\n');
 }

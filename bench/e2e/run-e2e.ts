@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type Admin } from 'kafkajs';
 import pino from 'pino';
 import { createCodec } from '../../src/codec';
 import { loadWorkerConfig } from '../../src/config/worker-config';
@@ -87,6 +87,28 @@ function latencies(count: number, from: Float64Array, to: Float64Array): Float64
   return values.subarray(0, n);
 }
 
+/** Creates the topics; a broker that was just restarted may answer "not hosted" for a few seconds. */
+async function createTopics(
+  admin: Admin,
+  names: string[],
+  partitions: number,
+  log: (line: string) => void,
+): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: names.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })),
+      });
+      return;
+    } catch (error) {
+      if (attempt >= 5) throw error;
+      log(`creating the topics failed (${error instanceof Error ? error.message : String(error)}); retrying`);
+      await new Promise((resolve) => setTimeout(resolve, 2_000 * attempt));
+    }
+  }
+}
+
 /** One benchmark run: fresh topics, preload, in-process worker (as the CLI builds it), paced phase, bare model. */
 export async function runE2e(settings: E2eSettings): Promise<E2eResult> {
   const { log } = settings;
@@ -145,14 +167,7 @@ export async function runE2e(settings: E2eSettings): Promise<E2eResult> {
     bareCpu.tweets += perS.count;
   };
   try {
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: [topics.input, topics.output].map((topic) => ({
-        topic,
-        numPartitions: settings.partitions,
-        replicationFactor: 1,
-      })),
-    });
+    await createTopics(admin, [topics.input, topics.output], settings.partitions, log);
     const codec = await createCodec({
       inputTopic: topics.input,
       outputTopic: topics.output,

@@ -7,8 +7,8 @@ import type { E2eResult } from './run-e2e';
 // through playwright-core (already a dev dependency; no native canvas module needed).
 
 const WIDTH = 1100;
-const HEIGHT = 460;
-const PANEL = { width: 440, height: 320, top: 70 };
+const HEIGHT = 490;
+const PANEL = { width: 440, height: 320, top: 95 };
 const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#17becf'];
 
 interface Series {
