@@ -42,6 +42,7 @@ export async function startWorker(
 ): Promise<RunningWorker> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const opened: Cleanup[] = [];
+  let worker: StreamWorker | undefined;
   try {
     // Configured by the standard OTEL_* variables; a no-op tracer when no endpoint is set.
     const tracing = startTracing({ env: options.env ?? process.env });
@@ -112,7 +113,7 @@ export async function startWorker(
     classifier.onInference((seconds) => metrics.inferenceLatency.observe(seconds));
     metrics.observeQueueDepth(() => classifier.queueDepth());
     let opsUrl: string | undefined;
-    const worker = createStreamWorker({
+    worker = createStreamWorker({
       kafka,
       config,
       decoder: codec.decoder,
@@ -141,7 +142,7 @@ export async function startWorker(
         metrics,
         logger,
         readinessChecks: {
-          consumer: () => worker.isReady(),
+          consumer: () => worker?.isReady() ?? false,
           // The classifier is loaded before the server starts; closing it on shutdown makes this fail.
           model: () => !classifierClosed,
           redis: redisCheck.check,
@@ -157,7 +158,9 @@ export async function startWorker(
     await worker.start();
     return { worker, opsUrl, logger };
   } catch (error) {
-    await closeInOrder(opened, logger);
+    // The worker's stop() also runs `opened` (its cleanups), after its own consumer and producers.
+    if (worker) await worker.stop();
+    else await closeInOrder(opened, logger);
     throw error;
   }
 }

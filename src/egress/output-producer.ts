@@ -1,4 +1,4 @@
-import type { Kafka, Message, Producer } from 'kafkajs';
+import { Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
 import type { OutputRecord } from './output-record';
 
 export interface OutputProducerOptions {
@@ -35,6 +35,8 @@ export function createOutputProducer(options: OutputProducerOptions): OutputProd
   const producer: Producer = options.kafka.producer({
     idempotent: true,
     maxInFlightRequests: 1,
+    // Murmur2 of the key, as the Java client: one tweet id always lands in one output partition.
+    createPartitioner: Partitioners.DefaultPartitioner,
     // Missing topics are created on purpose (ensureOutputTopic), never by a produce.
     allowAutoTopicCreation: false,
   });

@@ -1,4 +1,4 @@
-import type { Kafka, Producer } from 'kafkajs';
+import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { toMessage } from './output-producer';
 import type { OutputRecord } from './output-record';
@@ -69,6 +69,7 @@ export function createTransactionalOutput(options: TransactionalOutputOptions): 
         idempotent: true,
         maxInFlightRequests: 1,
         transactionTimeout: options.transactionTimeoutMs ?? 60_000,
+        createPartitioner: Partitioners.DefaultPartitioner,
         allowAutoTopicCreation: false,
       });
       await producer.connect();
