@@ -48,6 +48,7 @@ export class BullmqRetryQueue {
   private readonly policy: RetryPolicy;
   private readonly timeoutMs: number;
   private worker: Worker<RetryData> | undefined;
+  private closing = false;
 
   constructor(private readonly options: BullmqRetryQueueOptions) {
     this.queueName = options.queueName ?? 'emotion-stream-dlq-retry';
@@ -109,6 +110,7 @@ export class BullmqRetryQueue {
 
   /** Stops the worker (letting a running attempt finish) and the queue. */
   async close(): Promise<void> {
+    this.closing = true;
     // Each cleanup in its own try so one failure does not leave the other open.
     try {
       await this.worker?.close();
@@ -134,9 +136,33 @@ export class BullmqRetryQueue {
       const error = classifyError(raw, entry.stage);
       const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       if (error.retriable && !lastAttempt) throw error;
-      await this.options.deadLetters.deadLetter(envelope, error, attempt, {
+      await this.deadLetterDurably(envelope, error, attempt, {
         firstFailedAt: Date.parse(entry.firstFailedAt),
       });
     }
   }
+
+  /**
+   * BullMQ has no attempts left for this job, so a failed dead-letter write would leave the record
+   * only in this queue's `failed` set: keep trying a while (the DLQ lives in the same Redis, so an
+   * outage usually ends both), and only then let the job fail, where it stays visible.
+   */
+  private async deadLetterDurably(
+    envelope: Envelope,
+    error: EmotionStreamError,
+    attempts: number,
+    failure: DeadLetterFailure,
+  ): Promise<void> {
+    for (let tries = 1; ; tries += 1) {
+      try {
+        await this.options.deadLetters.deadLetter(envelope, error, attempts, failure);
+        return;
+      } catch (writeError) {
+        if (this.closing || tries >= DEAD_LETTER_TRIES) throw writeError;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(250 * 2 ** tries, 5_000)));
+      }
+    }
+  }
 }
+
+const DEAD_LETTER_TRIES = 10;
