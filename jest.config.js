@@ -26,6 +26,9 @@ const withServices = {
 module.exports = {
   // The machine has 2 cores and the broker shares them: run test files one at a time.
   maxWorkers: 1,
+  // With one worker jest runs the files in its own process, where a client library's leftover timer
+  // (kafkajs and ioredis reconnect loops after a test stopped a service) would keep CI waiting forever.
+  forceExit: true,
   testTimeout: 60_000,
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
