@@ -6,7 +6,7 @@
 //   npm run bench:e2e -- [--events N] [--model DIR] [--batch-size B] [--max-wait MS] [--paced-seconds S]
 //   npm run bench:e2e -- --sweep [--batch-sizes 8,32,64] [--max-waits 5,20,50] [--out bench/results]
 import { Command } from 'commander';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_MODEL_DIR } from '../../src/config/defaults';
 import { fromPackageRoot } from '../../src/config/package-root';
@@ -69,6 +69,7 @@ const flags = new Command('bench:e2e')
   .option('--batch-sizes <list>', 'sweep: batch sizes', '8,32,64,128')
   .option('--max-waits <list>', 'sweep: max waits (ms)', '5,20,50')
   .option('--out <dir>', 'sweep: where the table, JSON and plot go', fromPackageRoot('bench', 'results'))
+  .option('--plot-from <json>', 'only redraw the plot of an earlier sweep from its JSON (written next to it)')
   .option('--json-out <file>', 'write every figure of the run(s) as JSON (the smoke test reads it)')
   .parse()
   .opts<{
@@ -88,6 +89,7 @@ const flags = new Command('bench:e2e')
     maxWaits: string;
     out: string;
     jsonOut?: string;
+    plotFrom?: string;
   }>();
 
 function modelDir(): string {
@@ -96,11 +98,33 @@ function modelDir(): string {
   return existsSync(preferred) ? preferred : fromPackageRoot('test', 'fixtures', 'tiny-distilbert');
 }
 
+const PER_MESSAGE = 'per message';
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const optionalNumber = (value: string | undefined) =>
   value === undefined || value === '' ? undefined : Number(value);
 
 async function main(): Promise<void> {
+  if (flags.plotFrom) {
+    const { results, machine, model } = JSON.parse(readFileSync(flags.plotFrom, 'utf8')) as {
+      results: E2eResult[];
+      machine?: string;
+      model: string;
+    };
+    const { sweepSvg, writeSweepPlot } = await import('./sweep-plot');
+    const grid = results.filter((r) => r.label !== PER_MESSAGE);
+    const baseline = results.find((r) => r.label === PER_MESSAGE);
+    const events = grid[0]?.events ?? 0;
+    const plot = await writeSweepPlot(
+      sweepSvg(
+        grid,
+        baseline,
+        `model ${path.basename(model)}, ${events} tweets per setting, ${machine ?? ''}`,
+      ),
+      flags.plotFrom.replace(/\.json$/, ''),
+    );
+    log(`wrote ${plot.svgPath}, ${plot.pngPath}`);
+    return;
+  }
   process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
   const dir = modelDir();
   const { file, texts } = loadBenchTexts(flags.texts);
@@ -137,7 +161,7 @@ async function main(): Promise<void> {
   // The per-message baseline: one tweet at a time through every stage, no micro-batching, one partition at a time.
   const baseline = await runE2e({
     ...base,
-    label: 'per message',
+    label: PER_MESSAGE,
     batchMaxSize: 1,
     batchMaxWaitMs: 0,
     chunkSize: 1,

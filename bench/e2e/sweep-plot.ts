@@ -6,7 +6,7 @@ import type { E2eResult } from './run-e2e';
 // one line per max wait, the per-message baseline dashed), rasterised to PNG by Debian's Chromium
 // through playwright-core (already a dev dependency; no native canvas module needed).
 
-const WIDTH = 1100;
+const WIDTH = 1640;
 const HEIGHT = 490;
 const PANEL = { width: 440, height: 320, top: 95 };
 const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#17becf'];
@@ -95,7 +95,20 @@ export function sweepSvg(
     }));
   const throughput = seriesOf((r) => r.e2eTweetsPerS);
   const latency = seriesOf((r) => r.paced?.latencyMs.p95);
-  const legend = throughput
+  // CPU per tweet hardly depends on how busy the machine is, unlike the two wall-clock panels.
+  const cpu = seriesOf((r) => r.cpuPerTweetUs?.e2eProcess);
+  const bareCpu: Series = {
+    name: 'bare model (mean over waits)',
+    colour: '#888',
+    points: xs.map((x) => {
+      const rows = grid.filter((r) => r.batchMaxSize === x && Number.isFinite(r.cpuPerTweetUs?.bareProcess));
+      return {
+        x,
+        y: rows.reduce((sum, r) => sum + r.cpuPerTweetUs.bareProcess, 0) / Math.max(1, rows.length),
+      };
+    }),
+  };
+  const legend = [...throughput, bareCpu]
     .map(
       (s, i) =>
         `<rect x="${60 + i * 170}" y="${HEIGHT - 22}" width="14" height="4" fill="${s.colour}"/><text x="${80 + i * 170}" y="${HEIGHT - 16}" font-size="12">${escape(s.name)}</text>`,
@@ -107,6 +120,7 @@ export function sweepSvg(
 <text x="${WIDTH / 2}" y="42" text-anchor="middle" font-size="12" fill="#444">${escape(subtitle)}</text>
 ${panel(20, 'Throughput (tweets/s, first to last output)', 'tweets/s', xs, throughput, baseline ? { label: `per message: ${baseline.e2eTweetsPerS.toFixed(0)}/s`, y: baseline.e2eTweetsPerS } : undefined)}
 ${panel(570, "p95 latency at 50 % of each setting's max (ms)", 'ms', xs, latency, baseline?.paced ? { label: `per message: ${baseline.paced.latencyMs.p95.toFixed(0)} ms`, y: baseline.paced.latencyMs.p95 } : undefined)}
+${panel(1120, `CPU per tweet, whole process (µs)${baseline ? `; per message: ${baseline.cpuPerTweetUs.e2eProcess.toFixed(0)}` : ''}`, 'µs', xs, [...cpu, bareCpu])}
 ${legend}
 </svg>`;
 }
