@@ -6,7 +6,7 @@ import { openDeadLetterStore } from './dlq';
 import { consumerLagSource, redisReadinessCheck, startOpsServer } from './ops';
 import { createClassifier } from './pipeline/batched-classifier';
 import { createKafkaClient } from './pipeline/kafka-client';
-import { metricsObserver } from './pipeline/metrics-observer';
+import { countDeadLetters, metricsObserver } from './pipeline/metrics-observer';
 import { closeInOrder, type Cleanup } from './pipeline/ordered-close';
 import { copyInputHeaders } from './pipeline/process-chunk';
 import { openRetryPath } from './pipeline/retry-path';
@@ -80,6 +80,13 @@ export async function startWorker(
       },
     });
 
+    const metrics = new Metrics();
+    metrics.setModel(classifier.model);
+    classifier.onBatch((stats) => metrics.batchSize.observe(stats.size));
+    classifier.onInference((seconds) => metrics.inferenceLatency.observe(seconds));
+    metrics.observeQueueDepth(() => classifier.queueDepth());
+    const observer = metricsObserver(metrics, config.outputTopic);
+
     // Transient failures: a couple of quick tries in-process, then the BullMQ retry queue (with
     // backoff, off the hot path), then the dead-letter store. RETRY_MAX_ATTEMPTS counts them all.
     const retryPolicy = {
@@ -94,7 +101,8 @@ export async function startWorker(
       queueName: `${config.dlqQueue}-retry`,
       redisTimeoutMs: dlqSettings.redisTimeoutMs,
       policy: retryPolicy,
-      deadLetters: deadLetters.store,
+      deadLetters: countDeadLetters(deadLetters.store, metrics),
+      observer,
       stages: {
         decoder: codec.decoder,
         classifier,
@@ -107,11 +115,6 @@ export async function startWorker(
     });
     opened.unshift({ name: 'retry queue', close: () => retryPath.close() });
 
-    const metrics = new Metrics();
-    metrics.setModel(classifier.model);
-    classifier.onBatch((stats) => metrics.batchSize.observe(stats.size));
-    classifier.onInference((seconds) => metrics.inferenceLatency.observe(seconds));
-    metrics.observeQueueDepth(() => classifier.queueDepth());
     let opsUrl: string | undefined;
     worker = createStreamWorker({
       kafka,
@@ -125,7 +128,7 @@ export async function startWorker(
         isSaturated: () => classifier.isFull(),
         whenDrained: () => classifier.waitForCapacity(),
       },
-      observer: metricsObserver(metrics, config.outputTopic),
+      observer,
       // Off: no spans at all; output records still carry the input's trace headers (copied).
       tracer: tracing.enabled ? tracing.tracer : undefined,
       retry: { ...retryPolicy, maxAttempts: Math.min(IN_PROCESS_ATTEMPTS, retryPolicy.maxAttempts) },

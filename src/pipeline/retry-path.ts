@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { DeadLetterSink } from '../core';
 import { BullmqRetryQueue, createBlockingRedis, createFailFastRedis, type RetryPolicy } from '../dlq';
 import { createOutputProducer } from '../egress/output-producer';
+import type { PipelineObserver } from './pipeline-observer';
 import { processChunk, type ChunkStages } from './process-chunk';
 import { createStopController } from './stop-signal';
 
@@ -20,6 +21,8 @@ export interface RetryPathOptions {
   /** The same stages as the worker's (decoder, classifier, encoder, headers). */
   stages: ChunkStages;
   logger: Logger;
+  /** Metrics hooks: records produced by a retry, and records handed to the retry queue. @defaultValue none */
+  observer?: Pick<PipelineObserver, 'produced' | 'retried'>;
 }
 
 export interface RetryPath {
@@ -64,6 +67,7 @@ export async function openRetryPath(options: RetryPathOptions): Promise<RetryPat
       const [failed] = outcome.deadLetters;
       if (failed) throw failed.error;
       await producer.send(outcome.records);
+      options.observer?.produced?.(outcome.eventTimes ?? [], Date.now());
     });
   } catch (error) {
     connection.disconnect();
@@ -72,7 +76,11 @@ export async function openRetryPath(options: RetryPathOptions): Promise<RetryPat
   }
   return {
     sink: {
-      deadLetter: (envelope, error, attempts, failure) => queue.schedule(envelope, error, attempts, failure),
+      deadLetter: async (envelope, error, attempts, failure) => {
+        await queue.schedule(envelope, error, attempts, failure);
+        // The queue's own rule (retriable with attempts left): the record now waits for a retry.
+        if (error.retriable && attempts < options.policy.maxAttempts) options.observer?.retried?.(error);
+      },
     },
     async close() {
       stop.stop(0);

@@ -66,25 +66,25 @@ export class Metrics {
 
     this.messagesConsumed = new Counter({
       name: `${METRIC_PREFIX}messages_consumed_total`,
-      help: 'Input records handled: produced enriched or dead-lettered (a redelivered record counts again).',
+      help: 'Input records the pipeline finished with: produced, handed to the retry queue, or dead-lettered.',
       labelNames: ['topic', 'partition'],
       registers,
     });
     this.messagesProduced = new Counter({
       name: `${METRIC_PREFIX}messages_produced_total`,
-      help: 'Enriched records acknowledged by the output topic.',
+      help: 'Enriched records acknowledged by the output topic (pipeline and retry queue).',
       labelNames: ['topic'],
       registers,
     });
     this.messagesDeadLettered = new Counter({
       name: `${METRIC_PREFIX}messages_dead_lettered_total`,
-      help: 'Records written to the dead-letter queue, by failing stage and error code.',
+      help: 'Entries made durable in the dead-letter store, by failing stage and error code.',
       labelNames: ['stage', 'reason'],
       registers,
     });
     this.messagesRetried = new Counter({
       name: `${METRIC_PREFIX}messages_retried_total`,
-      help: 'Retry attempts of transiently failing records, by failing stage and error code.',
+      help: 'Transient failures given another attempt (in process or via the retry queue), by stage and error code.',
       labelNames: ['stage', 'reason'],
       registers,
     });
