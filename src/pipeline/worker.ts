@@ -63,7 +63,7 @@ export interface StreamWorker {
    * Idempotent: a second call returns the first call's promise.
    */
   stop(): Promise<boolean>;
-  /** Consuming and not stopping (for /readyz). */
+  /** Joined the consumer group (since the last consumer crash), consuming and not stopping (for /readyz). */
   isReady(): boolean;
   /** Partitions this replica owns now. */
   assignment(): number[];
@@ -114,8 +114,11 @@ export function createStreamWorker(deps: StreamWorkerDeps): StreamWorker {
     mode = { kind: 'at-least-once', producer };
     producerCleanup = { name: 'producer', close: () => producer.disconnect() };
   }
+  // consumer.run() resolves before the group join; /readyz waits for the join itself.
+  let joined = false;
   consumer.onAssign(() => {
     generation += 1;
+    joined = true;
   });
 
   const handler = createPartitionProcessor({
@@ -143,6 +146,7 @@ export function createStreamWorker(deps: StreamWorkerDeps): StreamWorker {
   let stopping: Promise<boolean> | undefined;
   const fatalListeners: Array<(error: Error) => void> = [];
   consumer.onCrash((error, willRestart) => {
+    joined = false;
     logger.error({ err: error, willRestart }, 'consumer crashed');
     if (!willRestart) for (const listener of fatalListeners) listener(error);
   });
@@ -201,7 +205,7 @@ export function createStreamWorker(deps: StreamWorkerDeps): StreamWorker {
       stopping ??= shutdown();
       return stopping;
     },
-    isReady: () => running && !stopController.isStopping(),
+    isReady: () => running && joined && !stopController.isStopping(),
     assignment: () => consumer.assignment(),
     onFatal(listener) {
       fatalListeners.push(listener);
