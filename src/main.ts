@@ -54,6 +54,8 @@ export async function startWorker(
       schemaRegistryUrl: config.schemaRegistryUrl,
       inputTopic: config.inputTopic,
       outputTopic: config.outputTopic,
+      inputWriterSchemaPath: config.inputWriterSchemaPath,
+      maxTextBytes: config.maxTextBytes,
     });
     const dlqSettings = dlqSettingsFromEnv(options.env ?? process.env);
     const deadLetters = await openDeadLetterStore(

@@ -24,6 +24,10 @@ export interface WorkerConfig {
   groupId: string;
   sessionTimeoutMs: number;
   schemaRegistryUrl?: string;
+  /** Raw mode: the schema input records were written with (absolute path); undefined = schemas/tweet.avsc. */
+  inputWriterSchemaPath?: string;
+  /** Longer texts (UTF-8 bytes) are TEXT_TOO_LONG poison. */
+  maxTextBytes: number;
   redisUrl: string;
   dlqQueue: string;
   /** Absolute path. */
@@ -111,6 +115,8 @@ const schema = z.object({
   OUTPUT_REPLICATION_FACTOR: optionalInteger(1, 100),
   GROUP_ID: text('emotion-stream'),
   SCHEMA_REGISTRY_URL: optionalText.pipe(url(/^https?:$/).optional()),
+  INPUT_WRITER_SCHEMA: optionalText,
+  MAX_TEXT_BYTES: integer(65_536, 1, 16 * 1024 * 1024),
   REDIS_URL: text('redis://127.0.0.1:6379').pipe(url(/^rediss?:$/)),
   DLQ_QUEUE: text('emotion-stream-dlq').pipe(
     z.string().regex(/^[^:\s]+$/, 'expected a name without ":" or spaces'),
@@ -201,6 +207,8 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     groupId: e.GROUP_ID,
     sessionTimeoutMs: e.KAFKA_SESSION_TIMEOUT_MS,
     schemaRegistryUrl: e.SCHEMA_REGISTRY_URL,
+    inputWriterSchemaPath: e.INPUT_WRITER_SCHEMA === undefined ? undefined : path.resolve(e.INPUT_WRITER_SCHEMA),
+    maxTextBytes: e.MAX_TEXT_BYTES,
     redisUrl: e.REDIS_URL,
     dlqQueue: e.DLQ_QUEUE,
     modelDir: path.isAbsolute(e.MODEL_DIR) ? e.MODEL_DIR : fromPackageRoot(e.MODEL_DIR),

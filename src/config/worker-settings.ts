@@ -86,6 +86,17 @@ export const WORKER_SETTINGS: readonly SettingDoc[] = [
       'Confluent-compatible schema registry; when set, input and output use the Confluent wire format.',
   },
   {
+    name: 'INPUT_WRITER_SCHEMA',
+    defaultText: '(none: schemas/tweet.avsc)',
+    description:
+      'Raw Avro mode: the schema producers wrote the input with (an older or newer tweet.avsc); read against schemas/tweet.avsc. Relative to the working directory.',
+  },
+  {
+    name: 'MAX_TEXT_BYTES',
+    defaultText: '65536',
+    description: 'Longest tweet text in UTF-8 bytes; longer ones are dead-lettered as TEXT_TOO_LONG.',
+  },
+  {
     name: 'REDIS_URL',
     defaultText: 'redis://127.0.0.1:6379',
     description: 'Redis holding the dead-letter queue (BullMQ).',

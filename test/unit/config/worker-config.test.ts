@@ -38,6 +38,8 @@ describe('loadWorkerConfig', () => {
       shutdownTimeoutMs: 30_000,
       httpPort: 9464,
       logLevel: 'info',
+      maxTextBytes: 65_536,
+      inputWriterSchemaPath: undefined,
     });
     expect(path.isAbsolute(config.modelDir)).toBe(true);
     expect(config.modelDir.endsWith(DEFAULT_MODEL_DIR)).toBe(true);
@@ -56,7 +58,11 @@ describe('loadWorkerConfig', () => {
       MODEL_DIR: '/models/x',
       GROUP_ID: 'g',
       BATCH_MAX_SIZE: '',
+      MAX_TEXT_BYTES: '1024',
+      INPUT_WRITER_SCHEMA: 'schemas/older.avsc',
     });
+    expect(config.maxTextBytes).toBe(1024);
+    expect(config.inputWriterSchemaPath).toBe(path.resolve('schemas/older.avsc'));
     expect(config.kafka.brokers).toEqual(['a:1', 'b:2']);
     expect(config.exactlyOnce).toBe(true);
     expect(config.outputPartitions).toBe(12);
@@ -84,6 +90,7 @@ describe('loadWorkerConfig', () => {
       KAFKA_SASL_PASSWORD: 'secret',
       INPUT_TOPIC: 'same',
       OUTPUT_TOPIC: 'same',
+      MAX_TEXT_BYTES: '0',
     });
     expect(error.code).toBe('CONFIG_INVALID');
     for (const name of [
@@ -95,6 +102,7 @@ describe('loadWorkerConfig', () => {
       'LOG_LEVEL',
       'KAFKA_SASL_MECHANISM',
       'OUTPUT_TOPIC',
+      'MAX_TEXT_BYTES',
     ]) {
       expect(error.message).toContain(`${name}:`);
     }
