@@ -4,6 +4,7 @@ import type { Kafka } from 'kafkajs';
 import type { Codec } from '../../src/codec';
 import { BullmqDeadLetterStore, createFailFastRedis, type DeadLetterEntry } from '../../src/dlq';
 import { endOffsets, waitFor, type OutputReader } from '../integration/worker/worker-harness';
+import { readTopic } from '../support/read-topic';
 import { redisUrl } from '../support/services';
 
 // Sizes: CI runs a reduced size on 2 cores; RELIABILITY_FULL=1 runs the issue's full size, and each
@@ -198,5 +199,32 @@ export async function produceBulk(
     }
   } finally {
     await producer.disconnect();
+  }
+}
+
+/**
+ * After a broker restart, waits until a new topic can be written and read back through a new
+ * consumer group (the group coordinator has loaded), so the tests that run next find a healthy
+ * broker and not "coordinator loading" errors.
+ */
+export async function waitForHealthyKafka(kafka: Kafka, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const topic = `reliability-probe-${Date.now()}`;
+    try {
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+      } finally {
+        await admin.disconnect();
+      }
+      await produceBulk(kafka, topic, [{ key: 'probe', value: Buffer.from('probe') }]);
+      await readTopic(topic, 1, { timeoutMs: 30_000 });
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw new Error(`Kafka is not healthy after its restart: ${String(error)}`);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
   }
 }

@@ -18,6 +18,7 @@ import {
   openStore,
   produceValues,
   services,
+  waitForHealthyKafka,
   waitUntilAccounted,
   type ScenarioRow,
 } from './reliability-harness';
@@ -153,6 +154,7 @@ export async function brokerOutageScenario(events: number): Promise<ScenarioRow>
     await sleep(3_000);
     services('start', 'kafka');
     kafkaStopped = false;
+    await waitForHealthyKafka(kafka);
 
     const final = await rereadOutput(kafka, topics.output, codec, events);
     expect(fatal).toBeUndefined();
@@ -168,7 +170,10 @@ export async function brokerOutageScenario(events: number): Promise<ScenarioRow>
     expect(row).toMatchObject({ missing: 0, dlq: 0 });
     return row;
   } finally {
-    if (kafkaStopped) services('start', 'kafka');
+    if (kafkaStopped) {
+      services('start', 'kafka');
+      await waitForHealthyKafka(kafka);
+    }
     await running.worker.stop();
     await close();
   }
