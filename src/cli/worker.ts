@@ -24,6 +24,10 @@ export function register(program: Command): void {
     .addHelpText(
       'after',
       `\n${settingsHelp('Environment settings:', WORKER_SETTINGS)}\n\n${settingsHelp('Dead-letter and retry settings:', WORKER_DEAD_LETTER_SETTINGS)}\n\n` +
+        'Tracing (OpenTelemetry, standard variables; off unless an endpoint is set):\n' +
+        '  OTEL_EXPORTER_OTLP_ENDPOINT / OTEL_EXPORTER_OTLP_TRACES_ENDPOINT  where spans go, e.g. http://collector:4318\n' +
+        '  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL  http/protobuf (default), http/json or grpc\n' +
+        '  OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES, OTEL_TRACES_SAMPLER[_ARG], OTEL_SDK_DISABLED=true (see README, Observability)\n\n' +
         'Example:\n  KAFKA_BROKERS=127.0.0.1:9092 INPUT_TOPIC=tweets OUTPUT_TOPIC=tweets.emotions emotion-stream worker\n',
     )
     .action(async () => {
