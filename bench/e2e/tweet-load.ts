@@ -50,7 +50,20 @@ async function send(
     messages.push({ key: tweet.id, value: await load.encoder.encode(tweet), timestamp: String(stamp) });
     record.sentAt[seq] = stamp;
   }
-  await load.producer.send({ topic: load.topic, acks, messages });
+  // The shared broker gets restarted by other people's failure tests; a long run rides that out (the
+  // tweets keep their first send stamp, so the outage shows up in the latency figures).
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await load.producer.send({ topic: load.topic, acks, messages });
+      return;
+    } catch (error) {
+      if (attempt >= 60) throw error;
+      process.stderr.write(
+        `send failed (${error instanceof Error ? error.message : String(error)}); retrying in 2 s\n`,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+    }
+  }
 }
 
 /** Publishes `count` tweets as fast as the broker takes them (before the worker starts). */
