@@ -1,5 +1,6 @@
 import { Kafka, type Producer } from 'kafkajs';
 import type { DlqSettings } from '../config/dlq-settings';
+import { classifyError } from '../core';
 import { BullmqDeadLetterStore } from './bullmq-dead-letter-store';
 import { KafkaDeadLetterMirror } from './dead-letter-mirror';
 import { createFailFastRedis } from './redis-client';
@@ -32,7 +33,12 @@ export async function openDeadLetterStore(
       idempotent: true,
       maxInFlightRequests: 1,
     });
-    await producer.connect();
+    try {
+      await producer.connect();
+    } catch (error) {
+      redis.disconnect();
+      throw classifyError(error, 'produce');
+    }
   }
   const store = new BullmqDeadLetterStore({
     connection: redis,
