@@ -1,56 +1,31 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import {
   createTopic,
   OutputReader,
   produceTweets,
   rawCodec,
   sampleTweets,
+  spawnWorkerProcess,
   testKafka,
-  TINY_MODEL_DIR,
   uniqueTopics,
   waitFor,
   type TestTopics,
+  type WorkerProcess,
 } from '../integration/worker/worker-harness';
-import { kafkaBrokers, redisUrl } from '../support/services';
 import { account, openStore, waitUntilAccounted, type ScenarioRow } from './reliability-harness';
 
-const root = path.resolve(__dirname, '..', '..');
 const CHUNK_SIZE = 50;
 const PARTITIONS = 2;
 
-interface WorkerProcess {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<unknown>;
-}
-
 function spawnWorker(topics: TestTopics): WorkerProcess {
-  // The real `emotion-stream worker` process (tsx runs the TypeScript, so no build is needed).
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'worker'], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH,
-      KAFKA_BROKERS: kafkaBrokers().join(','),
-      REDIS_URL: redisUrl(),
-      INPUT_TOPIC: topics.input,
-      OUTPUT_TOPIC: topics.output,
-      GROUP_ID: topics.group,
-      DLQ_QUEUE: topics.dlq,
-      MODEL_DIR: TINY_MODEL_DIR,
-      HTTP_PORT: '0',
-      LOG_LEVEL: 'info',
+  return spawnWorkerProcess(
+    topics,
+    {
       PIPELINE_CHUNK_SIZE: String(CHUNK_SIZE),
       // A killed replica holds its partitions until its session expires; keep that short.
       KAFKA_SESSION_TIMEOUT_MS: '8000',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
-  child.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  return { child, output: () => output, exited };
+    { keepOutputChars: 20_000 },
+  );
 }
 
 /**

@@ -1,8 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { startWorker } from '../../../src/main';
 import type { WorkerConfig } from '../../../src/config/worker-config';
-import { kafkaBrokers, redisUrl } from '../../support/services';
 import {
   committedOffsets,
   createTopic,
@@ -11,57 +8,26 @@ import {
   produceTweets,
   rawCodec,
   sampleTweets,
+  spawnWorkerProcess,
   testKafka,
   testLogger,
   testWorkerConfig,
-  TINY_MODEL_DIR,
   uniqueTopics,
   waitFor,
   type TestTopics,
+  type WorkerProcess,
 } from './worker-harness';
 
 // The real `emotion-stream worker` process: SIGTERM exits 0 after committing only what is in the
 // output; SIGKILL in exactly-once mode followed by a takeover shows each input once to a
 // read_committed reader.
-const root = path.resolve(__dirname, '..', '..', '..');
 const EVENTS = Number(process.env.WORKER_CLI_EVENTS ?? 1_200);
 
 jest.setTimeout(240_000);
 
-interface WorkerProcess {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function spawnWorker(topics: TestTopics, env: Record<string, string>): WorkerProcess {
-  // tsx runs the TypeScript CLI directly, so the test needs no prior build.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'worker'], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH,
-      KAFKA_BROKERS: kafkaBrokers().join(','),
-      REDIS_URL: redisUrl(),
-      INPUT_TOPIC: topics.input,
-      OUTPUT_TOPIC: topics.output,
-      GROUP_ID: topics.group,
-      DLQ_QUEUE: topics.dlq,
-      MODEL_DIR: TINY_MODEL_DIR,
-      HTTP_PORT: '0',
-      LOG_LEVEL: 'info',
-      PIPELINE_CHUNK_SIZE: '50',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  return { child, output: () => output, exited };
-}
+// Small chunks so a signal lands mid-stream, with work in flight.
+const spawnWorker = (topics: TestTopics, env: Record<string, string>): WorkerProcess =>
+  spawnWorkerProcess(topics, { PIPELINE_CHUNK_SIZE: '50', ...env });
 
 /** For each partition, every input offset below the committed one must be in the output. */
 function expectCommittedAreInOutput(committed: Map<number, string>, reader: OutputReader): void {

@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import pino, { type Logger } from 'pino';
@@ -9,6 +10,7 @@ import { kafkaBrokers, redisUrl, uniqueName } from '../../support/services';
 // Shared by the worker integration tests: topics, input events, an output reader, settings.
 
 export const TINY_MODEL_DIR = path.resolve(__dirname, '..', '..', 'fixtures', 'tiny-distilbert');
+const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 
 export const testKafka = (): Kafka =>
   new Kafka({
@@ -38,9 +40,9 @@ export function uniqueTopics(prefix: string): TestTopics {
   };
 }
 
-/** Settings as the CLI would read them, pointed at the test services, the tiny model and the given topics. */
-export function testWorkerConfig(topics: TestTopics, env: Record<string, string> = {}): WorkerConfig {
-  return loadWorkerConfig({
+/** The worker's environment variables pointed at the test services, the tiny model and the given topics. */
+function workerEnv(topics: TestTopics): Record<string, string> {
+  return {
     KAFKA_BROKERS: kafkaBrokers().join(','),
     REDIS_URL: redisUrl(),
     INPUT_TOPIC: topics.input,
@@ -49,9 +51,47 @@ export function testWorkerConfig(topics: TestTopics, env: Record<string, string>
     DLQ_QUEUE: topics.dlq,
     MODEL_DIR: TINY_MODEL_DIR,
     HTTP_PORT: '0',
-    SHUTDOWN_TIMEOUT_MS: '20000',
-    ...env,
+  };
+}
+
+/** Settings as the CLI would read them, pointed at the test services, the tiny model and the given topics. */
+export function testWorkerConfig(topics: TestTopics, env: Record<string, string> = {}): WorkerConfig {
+  return loadWorkerConfig({ ...workerEnv(topics), SHUTDOWN_TIMEOUT_MS: '20000', ...env });
+}
+
+export interface WorkerProcess {
+  child: ChildProcess;
+  /** stdout and stderr so far, interleaved (the last `keepOutputChars` of it when that is set). */
+  output: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/**
+ * Starts the real `emotion-stream worker` process at info level on the test services and topics;
+ * `env` adds to or overrides its settings.
+ */
+export function spawnWorkerProcess(
+  topics: TestTopics,
+  env: Record<string, string>,
+  options: { keepOutputChars?: number } = {},
+): WorkerProcess {
+  // tsx runs the TypeScript CLI directly, so the tests need no prior build.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'worker'], {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env.PATH, ...workerEnv(topics), LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let output = '';
+  const append = (chunk: Buffer): void => {
+    output += chunk.toString();
+    if (options.keepOutputChars !== undefined) output = output.slice(-options.keepOutputChars);
+  };
+  child.stdout?.on('data', append);
+  child.stderr?.on('data', append);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return { child, output: () => output, exited };
 }
 
 export async function createTopic(kafka: Kafka, topic: string, partitions: number): Promise<void> {
