@@ -6,9 +6,10 @@ import { createCodec } from '../../../src/codec';
 import { loadWorkerConfig } from '../../../src/config/worker-config';
 import type { Tweet } from '../../../src/core';
 import { startWorker } from '../../../src/main';
+import { consumerLagSource } from '../../../src/ops';
 import { kafkaBrokers, redisUrl, uniqueName } from '../../support/services';
 import { OtlpReceiver, attribute } from './otlp-receiver';
-import { freePort } from './throwaway-redis';
+import { freePort } from '../../support/private-redis';
 
 // Issue 7 items 5 (tracing, metrics): the real worker, real Kafka and Redis, the tiny test model, a
 // real OTLP/HTTP receiver. Every input record carries its own traceparent.
@@ -63,8 +64,19 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>): Pr
   }
 }
 
+// Whatever fails, the receiver and the environment are restored (an open server would keep jest alive).
+const receiver = new OtlpReceiver();
+const otelVariables = [
+  'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL',
+  'OTEL_BSP_SCHEDULE_DELAY',
+];
+afterAll(async () => {
+  for (const name of otelVariables) delete process.env[name];
+  await receiver.stop();
+});
+
 test('spans reach an OTLP receiver in each input trace, output headers continue it, and /metrics counts consumed = produced = N', async () => {
-  const receiver = new OtlpReceiver();
   await receiver.start();
   const otelEnv = {
     OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.tracesUrl,
@@ -85,11 +97,14 @@ test('spans reach an OTLP receiver in each input trace, output headers continue 
   };
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({
-    waitForLeaders: true,
-    topics: [{ topic: topics.input, numPartitions: PARTITIONS, replicationFactor: 1 }],
-  });
-  await admin.disconnect();
+  try {
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [{ topic: topics.input, numPartitions: PARTITIONS, replicationFactor: 1 }],
+    });
+  } finally {
+    await admin.disconnect();
+  }
 
   const codec = await createCodec({
     inputTopic: topics.input,
@@ -98,19 +113,24 @@ test('spans reach an OTLP receiver in each input trace, output headers continue 
   });
   const sent = inputs(topics.input);
   const producer = kafka.producer();
+  const messages = await Promise.all(
+    sent.map(async ({ tweet, traceId, spanId }) => ({
+      key: tweet.id,
+      value: await codec.tweetEncoder.encode(tweet),
+      headers: { traceparent: `00-${traceId}-${spanId}-01`, 'x-lineage': 'kept' },
+    })),
+  );
   await producer.connect();
-  await producer.send({
-    topic: topics.input,
-    acks: -1,
-    messages: await Promise.all(
-      sent.map(async ({ tweet, traceId, spanId }) => ({
-        key: tweet.id,
-        value: await codec.tweetEncoder.encode(tweet),
-        headers: { traceparent: `00-${traceId}-${spanId}-01`, 'x-lineage': 'kept' },
-      })),
-    ),
-  });
-  await producer.disconnect();
+  await producer.send({ topic: topics.input, acks: -1, messages }).finally(() => producer.disconnect());
+
+  // Before any member committed, everything retained counts as lag (high - low watermark).
+  const lagAdmin = kafka.admin();
+  await lagAdmin.connect();
+  const before = await consumerLagSource(lagAdmin, topics.group, topics.input)().finally(() =>
+    lagAdmin.disconnect(),
+  );
+  expect(before.reduce((sum, entry) => sum + entry.lag, 0)).toBe(EVENTS);
+  expect(before).toHaveLength(PARTITIONS);
 
   const config = loadWorkerConfig({
     KAFKA_BROKERS: kafkaBrokers().join(','),
@@ -163,6 +183,11 @@ test('spans reach an OTLP receiver in each input trace, output headers continue 
         new RegExp(`emotion_stream_consumer_lag\\{topic="${topics.input}",partition="\\d+"\\}`, 'g'),
       ),
     ).toHaveLength(PARTITIONS);
+    // Once every offset is committed the broker-side lag drops to zero.
+    await waitFor('consumer lag 0 on /metrics', async () => {
+      const text = await (await fetch(`${opsUrl}/metrics`)).text();
+      return sample(text, 'emotion_stream_consumer_lag') === 0 ? true : undefined;
+    });
     const ready = await fetch(`${opsUrl}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({
@@ -172,8 +197,7 @@ test('spans reach an OTLP receiver in each input trace, output headers continue 
   } finally {
     await reader.disconnect();
     stopped = await worker.stop();
-    for (const name of Object.keys(otelEnv)) delete process.env[name];
-    await receiver.stop();
+    for (const name of otelVariables) delete process.env[name];
   }
   expect(stopped).toBe(true);
 
