@@ -4,6 +4,7 @@ import type { Kafka } from 'kafkajs';
 import type { Codec } from '../../src/codec';
 import { BullmqDeadLetterStore, createFailFastRedis, type DeadLetterEntry } from '../../src/dlq';
 import { endOffsets, waitFor, type OutputReader } from '../integration/worker/worker-harness';
+import { rawTweet } from '../support/poison-samples';
 import { readTopic } from '../support/read-topic';
 import { redisUrl } from '../support/services';
 
@@ -26,6 +27,17 @@ export const SIZE = {
   /** How long Redis stays stopped in scenario d, ms. */
   redisOutageMs: numberFromEnv('RELIABILITY_REDIS_OUTAGE_MS', 10_000, 30_000),
 };
+
+/** Raw Avro of the n-th valid tweet of a scenario's stream. */
+export const streamTweet = (id: string, text: string, n: number): Buffer =>
+  rawTweet({
+    id,
+    text,
+    createdAt: 1_700_000_000_000 + n,
+    lang: 'en',
+    userId: `user-${n % 17}`,
+    source: 'reliability',
+  });
 
 export interface ScenarioRow {
   scenario: string;

@@ -12,12 +12,13 @@ import {
   testWorkerConfig,
   uniqueTopics,
 } from '../integration/worker/worker-harness';
-import { encodeTweet, POISON_KINDS, tweet } from './poison-mix';
+import { rawPoisonSamples } from '../support/poison-samples';
 import {
   account,
   openStore,
   produceValues,
   services,
+  streamTweet,
   waitForHealthyKafka,
   waitUntilAccounted,
   type ScenarioRow,
@@ -27,6 +28,11 @@ const PARTITIONS = 2;
 // kafkajs logs every refused connection of an outage at ERROR; the assertions say what matters.
 const quietLogger = () => pino({ level: process.env.TEST_LOG_LEVEL ?? 'fatal' }, pino.destination(2));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** The poison of the n-th record of the outage stream (poison every 10th): each kind in turn. */
+const pickPoison = (key: string, n: number): Buffer | null => {
+  const samples = rawPoisonSamples(key);
+  return samples[Math.floor(n / 10) % samples.length].value;
+};
 
 /** Re-reads the whole output topic with a fresh consumer, so the count reflects the topic, not a reader that restarted. */
 async function rereadOutput(
@@ -82,10 +88,7 @@ export async function redisOutageScenario(events: number, outageMs: number): Pro
     // During the outage: valid tweets with poison mixed in, one send each to know every offset.
     const during = Array.from({ length: events - before }, (_, n) => {
       const key = `${topics.input}-during-${n}`;
-      const value =
-        n % 10 === 3
-          ? POISON_KINDS[n % POISON_KINDS.length].value(key)
-          : encodeTweet(tweet(key, `during the outage ${n}`, n));
+      const value = n % 10 === 3 ? pickPoison(key, n) : streamTweet(key, `during the outage ${n}`, n);
       return { key, value, poison: n % 10 === 3 };
     });
     const placed = await produceValues(kafka, topics.input, during);

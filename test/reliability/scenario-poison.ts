@@ -9,8 +9,15 @@ import {
   testWorkerConfig,
   uniqueTopics,
 } from '../integration/worker/worker-harness';
-import { encodeTweet, POISON_KINDS, tweet } from './poison-mix';
-import { account, openStore, produceBulk, waitUntilAccounted, type ScenarioRow } from './reliability-harness';
+import { rawPoisonSamples } from '../support/poison-samples';
+import {
+  account,
+  openStore,
+  produceBulk,
+  streamTweet,
+  waitUntilAccounted,
+  type ScenarioRow,
+} from './reliability-harness';
 
 const POISON_EVERY = 20;
 
@@ -26,10 +33,11 @@ export async function poisonScenario(events: number): Promise<ScenarioRow> {
   const values = Array.from({ length: events }, (_, n) => {
     const key = `${topics.input}-${n}`;
     if (n % POISON_EVERY !== POISON_EVERY - 1)
-      return { key, value: encodeTweet(tweet(key, `tweet ${n}: what a day, i feel fine`, n)) };
-    const kind = POISON_KINDS[Math.floor(n / POISON_EVERY) % POISON_KINDS.length];
-    poisonKeys.set(key, kind.kind);
-    return { key, value: kind.value(key) };
+      return { key, value: streamTweet(key, `tweet ${n}: what a day, i feel fine`, n) };
+    const samples = rawPoisonSamples(key);
+    const sample = samples[Math.floor(n / POISON_EVERY) % samples.length];
+    poisonKeys.set(key, sample.kind);
+    return { key, value: sample.value };
   });
   await produceBulk(kafka, topics.input, values);
 
@@ -49,7 +57,7 @@ export async function poisonScenario(events: number): Promise<ScenarioRow> {
     expect(row.duplicates).toBe(0);
     expect(row.dlq).toBe(poisonKeys.size);
     expect(row.out).toBe(events - poisonKeys.size);
-    expect(new Set(POISON_KINDS.map((kind) => kind.kind)).size).toBeGreaterThanOrEqual(12);
+    expect(new Set(poisonKeys.values()).size).toBeGreaterThanOrEqual(12);
     // Every dead letter is one of the poison records and names a poison reason.
     const known = new Set<string>(POISON_CODES);
     for (const entry of entries) {

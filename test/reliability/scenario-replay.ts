@@ -17,8 +17,7 @@ import {
   waitFor,
 } from '../integration/worker/worker-harness';
 import { kafkaBrokers, redisUrl } from '../support/services';
-import { encodeTweet, tweet } from './poison-mix';
-import { openStore, produceBulk, type ScenarioRow } from './reliability-harness';
+import { openStore, produceBulk, streamTweet, type ScenarioRow } from './reliability-harness';
 
 const LONG_EVERY = 10;
 const TOO_SMALL_LIMIT = 200;
@@ -39,7 +38,7 @@ export async function replayScenario(events: number): Promise<ScenarioRow> {
       n % LONG_EVERY === 0
         ? `a long one ${n}: ${'so much to say about today '.repeat(20)}`
         : `short tweet ${n}, feeling good`;
-    return { key: id, value: encodeTweet(tweet(id, text, n)) };
+    return { key: id, value: streamTweet(id, text, n) };
   });
   const longCount = ids.filter((_, n) => n % LONG_EVERY === 0).length;
   await produceBulk(kafka, topics.input, values);

@@ -50,8 +50,17 @@ export function rawTweetWithTextBytes(id: string, textBytes: Buffer): Buffer {
   return twin.toBuffer({ id, text: textBytes, created_at: 1_700_000_000_000, nulls: Buffer.alloc(6) });
 }
 
+const otherRecordType = avro.Type.forSchema({
+  type: 'record',
+  name: 'NotATweet',
+  fields: [
+    { name: 'count', type: 'int' },
+    { name: 'flag', type: 'boolean' },
+  ],
+});
+
 /**
- * One sample per kind of poison the raw decoder recognises (13 kinds, 12 codes), for a decoder with the
+ * One sample per kind of poison the raw decoder recognises (15 kinds), for a decoder with the
  * default 64 KiB text limit. `id` keeps the samples' ids distinct where the record has one.
  */
 export function rawPoisonSamples(id = 'poison'): PoisonSample[] {
@@ -99,5 +108,16 @@ export function rawPoisonSamples(id = 'poison'): PoisonSample[] {
       value: rawTweetWithTextBytes(`${id}-utf8`, Buffer.from([0x68, 0x69, 0xff, 0xfe])),
     },
     { kind: 'empty id', code: 'EMPTY_ID', value: rawTweet({ id: '' }) },
+    // Avro has no type tags: another record's bytes read as a tweet run out part-way.
+    {
+      kind: 'another record type',
+      code: 'TRUNCATED_AVRO',
+      value: otherRecordType.toBuffer({ count: -7, flag: true }),
+    },
+    {
+      kind: 'random bytes',
+      code: 'TRUNCATED_AVRO',
+      value: Buffer.from(Array.from({ length: 40 }, (_, i) => (i * 73 + 31) % 256)),
+    },
   ];
 }
