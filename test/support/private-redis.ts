@@ -45,7 +45,10 @@ export class PrivateRedis {
       let output = '';
       const onData = (chunk: Buffer) => {
         output += chunk.toString();
-        if (output.includes('Ready to accept connections')) resolve();
+        if (output.includes('Ready to accept connections')) {
+          child.stdout?.off('data', onData);
+          resolve();
+        }
       };
       child.stdout?.on('data', onData);
       child.once('error', (error) =>
@@ -55,6 +58,9 @@ export class PrivateRedis {
       );
       child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${output}`)));
     });
+    // Keep draining its logs so a full pipe never blocks the server.
+    child.stdout?.resume();
+    child.stderr?.resume();
   }
 
   async stop(): Promise<void> {

@@ -5,7 +5,7 @@ import {
   type RedisReadinessCheck,
 } from '../../../src/ops';
 import { Metrics } from '../../../src/telemetry';
-import { freePort, ThrowawayRedis } from './throwaway-redis';
+import { freePort, PrivateRedis } from '../../support/private-redis';
 
 // Polls until /readyz answers `status` (no timing threshold: the deadline is only a safety net).
 async function waitForStatus(url: string, status: number): Promise<Record<string, unknown>> {
@@ -22,12 +22,12 @@ async function waitForStatus(url: string, status: number): Promise<Record<string
 }
 
 describe('/readyz follows Redis', () => {
-  let ownRedis: ThrowawayRedis;
+  let ownRedis: PrivateRedis;
   let check: RedisReadinessCheck;
   let server: OpsServer;
 
   beforeAll(async () => {
-    ownRedis = new ThrowawayRedis(await freePort());
+    ownRedis = new PrivateRedis(await freePort());
     await ownRedis.start();
     check = redisReadinessCheck(ownRedis.url);
     server = await startOpsServer({
@@ -41,7 +41,7 @@ describe('/readyz follows Redis', () => {
   afterAll(async () => {
     await server?.close();
     await check?.close();
-    await ownRedis?.stop();
+    await ownRedis?.dispose();
   });
 
   it('turns unready when Redis stops and ready again when it returns', async () => {
