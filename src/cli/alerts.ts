@@ -2,14 +2,15 @@ import { Command, Option } from 'commander';
 import { createAlertCodec } from '../alerts/alert-codec';
 import { groupDimensions, spikeDetectorOptions, type GroupDimension } from '../alerts/alert-options';
 import { systemClock } from '../alerts/clock';
-import { createCodec } from '../codec';
 import { ConfigError } from '../core';
 import { createAlertsService } from '../pipeline/alerts-service';
 import { createLogger } from '../telemetry/logger';
 import {
   asKafkaError,
+  commaList,
   decimal,
   kafkaFrom,
+  outputCodecFrom,
   streamOptions,
   untilSignal,
   wholeNumber,
@@ -31,14 +32,8 @@ interface AlertFlags extends StreamFlags {
 }
 
 function detectorFrom(flags: AlertFlags) {
-  const labels = flags.labels
-    .split(',')
-    .map((label) => label.trim())
-    .filter(Boolean);
-  const groupBy = flags.groupBy
-    .split(',')
-    .map((dimension) => dimension.trim())
-    .filter(Boolean);
+  const labels = commaList(flags.labels);
+  const groupBy = commaList(flags.groupBy);
   const unknown = groupBy.filter((dimension) => !(groupDimensions as readonly string[]).includes(dimension));
   if (unknown.length > 0)
     throw new ConfigError(
@@ -133,12 +128,7 @@ export function register(program: Command): void {
     .action(async (flags: AlertFlags) => {
       const detector = detectorFrom(flags);
       const logger = createLogger({ level: flags.logLevel as 'info', name: 'emotion-stream-alerts' });
-      const codec = await createCodec({
-        schemaRegistryUrl: flags.schemaRegistryUrl,
-        inputTopic: process.env.INPUT_TOPIC ?? 'tweets',
-        outputTopic: flags.outputTopic,
-        registerOnStart: false,
-      });
+      const codec = await outputCodecFrom(flags);
       const service = createAlertsService(
         { outputTopic: flags.outputTopic, alertTopic: flags.alertTopic, groupId: flags.group, detector },
         {

@@ -1,12 +1,13 @@
 import { Command, Option } from 'commander';
 import { createAlertCodec } from '../alerts/alert-codec';
-import { createCodec } from '../codec';
 import { createDashboardServer } from '../dashboard/dashboard-server';
 import { createDashboardFeed } from '../pipeline/dashboard-feed';
 import { createLogger } from '../telemetry/logger';
 import {
   asKafkaError,
+  commaList,
   kafkaFrom,
+  outputCodecFrom,
   streamOptions,
   untilSignal,
   wholeNumber,
@@ -43,17 +44,9 @@ export function register(program: Command): void {
         flags.port ?? process.env.DASHBOARD_PORT ?? process.env.HTTP_PORT ?? '8080',
       );
       const logger = createLogger({ level: flags.logLevel as 'info', name: 'emotion-stream-dashboard' });
-      const codec = await createCodec({
-        schemaRegistryUrl: flags.schemaRegistryUrl,
-        inputTopic: process.env.INPUT_TOPIC ?? 'tweets',
-        outputTopic: flags.outputTopic,
-        registerOnStart: false,
-      });
+      const codec = await outputCodecFrom(flags);
       const alertCodec = createAlertCodec();
-      const watchedLabels = flags.labels
-        .split(',')
-        .map((label) => label.trim())
-        .filter(Boolean);
+      const watchedLabels = commaList(flags.labels);
       const server = createDashboardServer(
         {
           port,

@@ -1,5 +1,6 @@
 import { Option } from 'commander';
 import { Kafka, logLevel } from 'kafkajs';
+import { createCodec, type Codec } from '../codec';
 import { ConfigError, EmotionStreamError, KafkaUnavailableError } from '../core';
 
 /** Flags shared by the commands that read the output topic (`alerts`, `dashboard`). */
@@ -35,17 +36,32 @@ export function streamOptions(): Option[] {
   ];
 }
 
-export function kafkaFrom(flags: StreamFlags): Kafka {
-  const brokers = flags.brokers
+/** The trimmed, non-empty items of a comma-separated flag. */
+export function commaList(value: string): string[] {
+  return value
     .split(',')
-    .map((broker) => broker.trim())
+    .map((item) => item.trim())
     .filter(Boolean);
+}
+
+export function kafkaFrom(flags: StreamFlags): Kafka {
+  const brokers = commaList(flags.brokers);
   if (brokers.length === 0 || brokers.some((broker) => !/^[^\s:,]+:\d{1,5}$/.test(broker))) {
     throw new ConfigError(
       `KAFKA_BROKERS: expected host:port[,host:port...], got ${JSON.stringify(flags.brokers)}`,
     );
   }
   return new Kafka({ clientId: flags.clientId, brokers, logLevel: logLevel.ERROR });
+}
+
+/** The codec that reads the worker's output topic: raw Avro, or Confluent with --schema-registry-url. */
+export function outputCodecFrom(flags: StreamFlags): Promise<Codec> {
+  return createCodec({
+    schemaRegistryUrl: flags.schemaRegistryUrl,
+    inputTopic: process.env.INPUT_TOPIC ?? 'tweets',
+    outputTopic: flags.outputTopic,
+    registerOnStart: false,
+  });
 }
 
 /** A whole number flag (ms, counts); ConfigError names the flag when it is not one. */
