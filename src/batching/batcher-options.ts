@@ -36,6 +36,12 @@ export interface MicroBatcherOptions<I> {
    */
   cost?: (item: I) => number;
   /**
+   * Build each batch from queued items of similar cost (always including the oldest item), instead of
+   * strictly first-in first-out, so padding to the longest item wastes little. Needs `cost`.
+   * @defaultValue false
+   */
+  bucketByCost?: boolean;
+  /**
    * When the handler rejects a whole batch, split it and retry the halves, so that one item that
    * breaks its batch fails alone and the others still get results.
    * @defaultValue true
@@ -51,6 +57,7 @@ export interface ResolvedBatcherOptions<I> {
   tokenBudget: number | undefined;
   cost: ((item: I) => number) | undefined;
   isolateFailures: boolean;
+  bucketByCost: boolean;
 }
 
 const positiveInt = z.number().int().positive();
@@ -62,6 +69,7 @@ const optionsSchema = z
     maxConcurrentBatches: positiveInt.default(1),
     tokenBudget: positiveInt.optional(),
     isolateFailures: z.boolean().default(true),
+    bucketByCost: z.boolean().default(false),
   })
   .refine((o) => o.maxQueue >= o.maxBatchSize, { message: 'maxQueue must be at least maxBatchSize' });
 
@@ -72,8 +80,8 @@ export function resolveBatcherOptions<I>(options: MicroBatcherOptions<I>): Resol
   if (!parsed.success) {
     throw new RangeError(`invalid micro-batcher options: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'options'}: ${i.message}`).join('; ')}`);
   }
-  if (parsed.data.tokenBudget !== undefined && cost === undefined) {
-    throw new RangeError('invalid micro-batcher options: tokenBudget needs a cost function');
+  if ((parsed.data.tokenBudget !== undefined || parsed.data.bucketByCost) && cost === undefined) {
+    throw new RangeError('invalid micro-batcher options: tokenBudget and bucketByCost need a cost function');
   }
   return { ...parsed.data, tokenBudget: parsed.data.tokenBudget, cost };
 }

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { BatcherClosedError } from './batcher-closed-error';
 import { resolveBatcherOptions, type MicroBatcherOptions, type ResolvedBatcherOptions } from './batcher-options';
 import { BatcherQueueFullError } from './batcher-queue-full-error';
+import { pickSimilarCost } from './length-buckets';
 
 /**
  * Runs one batch. Returns one entry per item, in the same order; an Error entry fails that item
@@ -175,9 +176,25 @@ export class MicroBatcher<I, O> extends EventEmitter<MicroBatcherEvents> {
         this.armTimer(this.options.maxWaitMs - oldestWait);
         return;
       }
-      this.dispatch(this.queue.splice(0, count), oldestWait);
+      this.dispatch(this.take(count), oldestWait);
     }
     if (this.queue.length === 0) this.clearTimer();
+  }
+
+  /** Removes the next batch from the queue: the head items, or similar-cost ones when bucketing. */
+  private take(count: number): Array<Pending<I, O>> {
+    if (!this.options.bucketByCost || this.queue.length <= 1) return this.queue.splice(0, count);
+    const picked = pickSimilarCost(
+      this.queue.map((pending) => pending.cost),
+      this.options.maxBatchSize,
+      this.options.tokenBudget,
+    );
+    const chosen = new Set(picked);
+    const batch = picked.map((index) => this.queue[index]);
+    const rest = this.queue.filter((_, index) => !chosen.has(index));
+    this.queue.length = 0;
+    this.queue.push(...rest);
+    return batch;
   }
 
   /** How many head items make the next batch, and whether it is complete (a limit was reached). */

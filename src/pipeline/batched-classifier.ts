@@ -25,6 +25,12 @@ export interface BatchedClassifierOptions extends InferenceEngineOptions {
    */
   tokenBudget?: number;
   /**
+   * Build batches from queued texts of similar token length (the oldest text always goes next), so
+   * padding to the longest text in a batch wastes little compute.
+   * @defaultValue true
+   */
+  bucketByLength?: boolean;
+  /**
    * Batches in flight at once.
    * @defaultValue the number of session workers
    */
@@ -52,7 +58,7 @@ export interface BatchedClassifier extends Classifier {
  * in worker threads. `close()` finishes every accepted text, then stops the workers.
  */
 export async function createClassifier(options: BatchedClassifierOptions): Promise<BatchedClassifier> {
-  const { maxBatchSize, maxWaitMs, maxQueue, tokenBudget, maxConcurrentBatches, ...engineOptions } = options;
+  const { maxBatchSize, maxWaitMs, maxQueue, tokenBudget, bucketByLength, maxConcurrentBatches, ...engineOptions } = options;
   const engine = await InferenceEngine.load(engineOptions);
   const inferenceListeners: Array<(seconds: number, size: number) => void> = [];
   // Timed around the model run only (not the queue wait) for the inference latency histogram.
@@ -72,6 +78,7 @@ export async function createClassifier(options: BatchedClassifierOptions): Promi
     tokenBudget,
     maxConcurrentBatches: maxConcurrentBatches ?? engine.settings.workers,
     cost: (ids) => ids.length,
+    bucketByCost: bucketByLength ?? true,
   });
 
   async function classify(texts: readonly string[]): Promise<Array<EmotionResult | Error>> {
