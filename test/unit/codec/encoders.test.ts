@@ -57,35 +57,24 @@ describe('Confluent frame', () => {
 
 describe('strict UTF-8 check', () => {
   it('finds invalid UTF-8 in arrays, map values and nested records', () => {
-    const writer = avro.Type.forSchema({
-      type: 'record',
-      name: 'R',
-      fields: [
-        { name: 'tags', type: { type: 'array', items: 'string' } },
-        { name: 'attrs', type: { type: 'map', values: 'string' } },
-        {
-          name: 'inner',
-          type: ['null', { type: 'record', name: 'I', fields: [{ name: 's', type: 'string' }] }],
-        },
-      ],
-    });
-    const checker = new Utf8Checker(writer);
-    const encode = (value: object): Buffer => {
-      // Written through a bytes twin of the schema so that invalid sequences reach the payload.
-      const twin = avro.Type.forSchema({
+    // The same record with `string` or `bytes` leaves: both share one binary encoding.
+    const schemaOf = (leaf: 'string' | 'bytes') =>
+      avro.Type.forSchema({
         type: 'record',
         name: 'R',
         fields: [
-          { name: 'tags', type: { type: 'array', items: 'bytes' } },
-          { name: 'attrs', type: { type: 'map', values: 'bytes' } },
+          { name: 'tags', type: { type: 'array', items: leaf } },
+          { name: 'attrs', type: { type: 'map', values: leaf } },
           {
             name: 'inner',
-            type: ['null', { type: 'record', name: 'I', fields: [{ name: 's', type: 'bytes' }] }],
+            type: ['null', { type: 'record', name: 'I', fields: [{ name: 's', type: leaf }] }],
           },
         ],
       });
-      return twin.toBuffer(value);
-    };
+    const checker = new Utf8Checker(schemaOf('string'));
+    // Written through the bytes twin so that invalid sequences reach the payload.
+    const twin = schemaOf('bytes');
+    const encode = (value: object): Buffer => twin.toBuffer(value);
     const ok = Buffer.from('ok');
     const invalid = Buffer.from([0x6f, 0xc3]); // 'o' + a lead byte with no continuation
     expect(
