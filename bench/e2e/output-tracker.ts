@@ -33,6 +33,9 @@ export class PhaseRecord {
     this.dueAt = new Float64Array(capacity);
     this.receivedAt = new Float64Array(capacity);
     this.outputStamp = new Float64Array(capacity);
+    // Touch every page now: untouched zero pages would be committed one by one as the run fills them,
+    // which shows up as a slow RSS climb (~1.6 MiB/min at 870 tweets/s) that is the harness's, not the worker's.
+    for (const array of [this.sentAt, this.dueAt, this.receivedAt, this.outputStamp]) array.fill(1).fill(0);
   }
 
   idOf(seq: number): string {

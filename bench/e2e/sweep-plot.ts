@@ -118,7 +118,7 @@ export function sweepSvg(
 <rect width="100%" height="100%" fill="white"/>
 <text x="${WIDTH / 2}" y="22" text-anchor="middle" font-size="17">emotion-stream end to end through Kafka: batch size x max wait</text>
 <text x="${WIDTH / 2}" y="42" text-anchor="middle" font-size="12" fill="#444">${escape(subtitle)}</text>
-${panel(20, 'Throughput (tweets/s, first to last output)', 'tweets/s', xs, throughput, baseline ? { label: `per message: ${baseline.e2eTweetsPerS.toFixed(0)}/s`, y: baseline.e2eTweetsPerS } : undefined)}
+${panel(20, 'Throughput (tweets/s, ready to last output)', 'tweets/s', xs, throughput, baseline ? { label: `per message: ${baseline.e2eTweetsPerS.toFixed(0)}/s`, y: baseline.e2eTweetsPerS } : undefined)}
 ${panel(570, "p95 latency at 50 % of each setting's max (ms)", 'ms', xs, latency, baseline?.paced ? { label: `per message: ${baseline.paced.latencyMs.p95.toFixed(0)} ms`, y: baseline.paced.latencyMs.p95 } : undefined)}
 ${panel(1120, `CPU per tweet, whole process (µs)${baseline ? `; per message: ${baseline.cpuPerTweetUs.e2eProcess.toFixed(0)}` : ''}`, 'µs', xs, [...cpu, bareCpu])}
 ${legend}
