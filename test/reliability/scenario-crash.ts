@@ -1,12 +1,7 @@
 import {
-  createTopic,
   OutputReader,
-  produceTweets,
-  rawCodec,
-  sampleTweets,
+  seedInput,
   spawnWorkerProcess,
-  testKafka,
-  uniqueTopics,
   waitFor,
   type TestTopics,
   type WorkerProcess,
@@ -55,11 +50,7 @@ async function startSupervised(topics: TestTopics): Promise<WorkerProcess> {
  * per partition per crash.
  */
 export async function crashScenario(events: number, kills: number): Promise<ScenarioRow> {
-  const kafka = testKafka();
-  const topics = uniqueTopics('rel-crash');
-  await createTopic(kafka, topics.input, PARTITIONS);
-  const codec = await rawCodec(topics);
-  await produceTweets(kafka, topics.input, sampleTweets(events, topics.input), codec);
+  const { kafka, topics, codec } = await seedInput('rel-crash', { partitions: PARTITIONS, events });
   const reader = new OutputReader(kafka, topics.output, codec);
   const { store, close } = openStore(topics.dlq);
   let current: WorkerProcess | undefined;

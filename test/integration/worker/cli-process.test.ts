@@ -2,17 +2,12 @@ import { startWorker } from '../../../src/main';
 import type { WorkerConfig } from '../../../src/config/worker-config';
 import {
   committedOffsets,
-  createTopic,
   duplicates,
   OutputReader,
-  produceTweets,
-  rawCodec,
-  sampleTweets,
+  seedInput,
   spawnWorkerProcess,
-  testKafka,
   testLogger,
   testWorkerConfig,
-  uniqueTopics,
   waitFor,
   type TestTopics,
   type WorkerProcess,
@@ -45,11 +40,7 @@ function expectCommittedAreInOutput(committed: Map<number, string>, reader: Outp
 }
 
 test('SIGTERM: the worker process finishes its chunk, commits only what is in the output and exits 0', async () => {
-  const kafka = testKafka();
-  const topics = uniqueTopics('cli-term');
-  await createTopic(kafka, topics.input, 2);
-  const codec = await rawCodec(topics);
-  await produceTweets(kafka, topics.input, sampleTweets(EVENTS, topics.input), codec);
+  const { kafka, topics, codec } = await seedInput('cli-term', { partitions: 2, events: EVENTS });
   const reader = new OutputReader(kafka, topics.output, codec);
   const worker = spawnWorker(topics, { SHUTDOWN_TIMEOUT_MS: '20000' });
   try {
@@ -81,12 +72,7 @@ test('SIGTERM: the worker process finishes its chunk, commits only what is in th
 });
 
 test('exactly-once: a worker killed with SIGKILL mid-stream and a successor give each input once to read_committed', async () => {
-  const kafka = testKafka();
-  const topics = uniqueTopics('cli-eos');
-  await createTopic(kafka, topics.input, 2);
-  const codec = await rawCodec(topics);
-  const tweets = sampleTweets(EVENTS, topics.input);
-  await produceTweets(kafka, topics.input, tweets, codec);
+  const { kafka, topics, codec, tweets } = await seedInput('cli-eos', { partitions: 2, events: EVENTS });
   const uncommitted = new OutputReader(kafka, topics.output, codec, false);
   // A short session: the group notices the dead member sooner, so the successor takes over sooner.
   const killed = spawnWorker(topics, { EXACTLY_ONCE: 'true', KAFKA_SESSION_TIMEOUT_MS: '6000' });

@@ -1,17 +1,6 @@
 import { startWorker } from '../../../src/main';
 import { schemaRegistryUrl } from '../../support/services';
-import {
-  createTopic,
-  duplicates,
-  OutputReader,
-  produceTweets,
-  rawCodec,
-  sampleTweets,
-  testKafka,
-  testLogger,
-  testWorkerConfig,
-  uniqueTopics,
-} from './worker-harness';
+import { duplicates, OutputReader, seedInput, testLogger, testWorkerConfig } from './worker-harness';
 
 // Issue 5 items 2 and 7: with SCHEMA_REGISTRY_URL the worker reads and writes the Confluent wire
 // format (magic byte 0 + schema id) through the real registry; raw Avro is end-to-end.test.ts.
@@ -20,14 +9,13 @@ const EVENTS = 300;
 jest.setTimeout(180_000);
 
 test('Confluent wire format end to end through the schema registry', async () => {
-  const kafka = testKafka();
-  const topics = uniqueTopics('confluent');
-  await createTopic(kafka, topics.input, 2);
   const registry = schemaRegistryUrl();
-  const codec = await rawCodec(topics, registry);
+  const { kafka, topics, codec, tweets } = await seedInput('confluent', {
+    partitions: 2,
+    events: EVENTS,
+    schemaRegistryUrl: registry,
+  });
   expect(codec.wireFormat).toBe('confluent');
-  const tweets = sampleTweets(EVENTS, topics.input);
-  await produceTweets(kafka, topics.input, tweets, codec);
 
   const { worker } = await startWorker(testWorkerConfig(topics, { SCHEMA_REGISTRY_URL: registry }), {
     logger: testLogger(),

@@ -2,18 +2,13 @@ import { createClassifier } from '../../../src/pipeline/batched-classifier';
 import { startWorker } from '../../../src/main';
 import {
   committedOffsets,
-  createTopic,
   duplicates,
   endOffsets,
   OutputReader,
-  produceTweets,
-  rawCodec,
-  sampleTweets,
-  testKafka,
+  seedInput,
   testLogger,
   testWorkerConfig,
   TINY_MODEL_DIR,
-  uniqueTopics,
 } from './worker-harness';
 
 // Issue 5 item 7: N events in -> N enriched events out, labels equal to classify's for the same texts.
@@ -24,12 +19,7 @@ const PARTITIONS = 4;
 jest.setTimeout(180_000);
 
 test(`${EVENTS} raw-Avro events become ${EVENTS} enriched events with the classifier's labels, in per-partition order`, async () => {
-  const kafka = testKafka();
-  const topics = uniqueTopics('e2e');
-  await createTopic(kafka, topics.input, PARTITIONS);
-  const codec = await rawCodec(topics);
-  const tweets = sampleTweets(EVENTS, topics.input);
-  await produceTweets(kafka, topics.input, tweets, codec);
+  const { kafka, topics, codec, tweets } = await seedInput('e2e', { partitions: PARTITIONS, events: EVENTS });
 
   const started = Date.now();
   const { worker } = await startWorker(testWorkerConfig(topics), { logger: testLogger(), env: {} });

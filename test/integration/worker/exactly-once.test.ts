@@ -1,17 +1,12 @@
 import { startWorker } from '../../../src/main';
 import {
   committedOffsets,
-  createTopic,
   duplicates,
   endOffsets,
   OutputReader,
-  produceTweets,
-  rawCodec,
-  sampleTweets,
-  testKafka,
+  seedInput,
   testLogger,
   testWorkerConfig,
-  uniqueTopics,
 } from './worker-harness';
 
 // Issue 5 item 5: EXACTLY_ONCE=true — records and offsets commit in one transaction, so a
@@ -22,12 +17,7 @@ const EVENTS = Number(process.env.WORKER_EOS_EVENTS ?? 1_000);
 jest.setTimeout(180_000);
 
 test('exactly-once mode: a read_committed reader sees every input once, and offsets move with the transactions', async () => {
-  const kafka = testKafka();
-  const topics = uniqueTopics('eos');
-  await createTopic(kafka, topics.input, 2);
-  const codec = await rawCodec(topics);
-  const tweets = sampleTweets(EVENTS, topics.input);
-  await produceTweets(kafka, topics.input, tweets, codec);
+  const { kafka, topics, codec, tweets } = await seedInput('eos', { partitions: 2, events: EVENTS });
 
   const { worker } = await startWorker(
     testWorkerConfig(topics, { EXACTLY_ONCE: 'true', PIPELINE_CHUNK_SIZE: '100' }),

@@ -1,4 +1,3 @@
-import { createCodec } from '../../../src/codec';
 import type { Classifier } from '../../../src/core';
 import { openDeadLetterStore } from '../../../src/dlq';
 import { createClassifier } from '../../../src/pipeline/batched-classifier';
@@ -6,17 +5,13 @@ import { createKafkaClient } from '../../../src/pipeline/kafka-client';
 import { createStreamWorker } from '../../../src/pipeline/worker';
 import {
   committedOffsets,
-  createTopic,
   duplicates,
   endOffsets,
   OutputReader,
-  produceTweets,
-  sampleTweets,
-  testKafka,
+  seedInput,
   testLogger,
   testWorkerConfig,
   TINY_MODEL_DIR,
-  uniqueTopics,
 } from './worker-harness';
 
 // kafkajs heartbeats only between batches. A model run longer than the session timeout must not
@@ -26,13 +21,8 @@ import {
 jest.setTimeout(120_000);
 
 test('a model run longer than the session timeout keeps the member in the group (no duplicates)', async () => {
-  const kafka = testKafka();
-  const topics = uniqueTopics('heartbeat');
-  await createTopic(kafka, topics.input, 1);
+  const { kafka, topics, codec, tweets } = await seedInput('heartbeat', { partitions: 1, events: 20 });
   const config = testWorkerConfig(topics, { KAFKA_SESSION_TIMEOUT_MS: '6000', PIPELINE_CHUNK_SIZE: '5' });
-  const codec = await createCodec({ inputTopic: topics.input, outputTopic: topics.output });
-  const tweets = sampleTweets(20, topics.input);
-  await produceTweets(kafka, topics.input, tweets, codec);
 
   const model = await createClassifier({ modelDir: TINY_MODEL_DIR });
   let calls = 0;

@@ -1,4 +1,3 @@
-import { createCodec } from '../../../src/codec';
 import { InferenceFailedError, type Classifier } from '../../../src/core';
 import { openDeadLetterStore } from '../../../src/dlq';
 import { createClassifier } from '../../../src/pipeline/batched-classifier';
@@ -6,17 +5,7 @@ import { createKafkaClient } from '../../../src/pipeline/kafka-client';
 import { copyInputHeaders } from '../../../src/pipeline/process-chunk';
 import { openRetryPath } from '../../../src/pipeline/retry-path';
 import { createStreamWorker } from '../../../src/pipeline/worker';
-import {
-  createTopic,
-  OutputReader,
-  produceTweets,
-  sampleTweets,
-  testKafka,
-  testLogger,
-  testWorkerConfig,
-  TINY_MODEL_DIR,
-  uniqueTopics,
-} from './worker-harness';
+import { OutputReader, seedInput, testLogger, testWorkerConfig, TINY_MODEL_DIR } from './worker-harness';
 
 // Transient failures leave the hot path for the BullMQ retry queue (wired as in src/main.ts): a
 // record whose inference fails a few times still comes out; one that always fails is dead-lettered
@@ -25,15 +14,10 @@ import {
 jest.setTimeout(120_000);
 
 test('a flaky record comes out through the retry queue; a hopeless one is dead-lettered after the last attempt', async () => {
-  const kafka = testKafka();
-  const topics = uniqueTopics('retry');
-  await createTopic(kafka, topics.input, 1);
+  const { kafka, topics, codec, tweets } = await seedInput('retry', { partitions: 1, events: 40 });
   const config = testWorkerConfig(topics, { PIPELINE_CHUNK_SIZE: '16' });
-  const codec = await createCodec({ inputTopic: topics.input, outputTopic: topics.output });
-  const tweets = sampleTweets(40, topics.input);
   const flaky = tweets[7].text;
   const hopeless = tweets[9].text;
-  await produceTweets(kafka, topics.input, tweets, codec);
 
   const logger = testLogger();
   const model = await createClassifier({ modelDir: TINY_MODEL_DIR });

@@ -234,6 +234,30 @@ export async function rawCodec(topics: TestTopics, schemaRegistryUrl?: string): 
   });
 }
 
+export interface SeededInput {
+  kafka: Kafka;
+  topics: TestTopics;
+  codec: Codec;
+  tweets: Tweet[];
+}
+
+/**
+ * Unique topic names, the input topic created with `partitions` partitions and `events` sample tweets
+ * on it, in the codec's wire format (raw Avro, or Confluent when `schemaRegistryUrl` is given).
+ */
+export async function seedInput(
+  prefix: string,
+  options: { partitions: number; events: number; schemaRegistryUrl?: string },
+): Promise<SeededInput> {
+  const kafka = testKafka();
+  const topics = uniqueTopics(prefix);
+  await createTopic(kafka, topics.input, options.partitions);
+  const codec = await rawCodec(topics, options.schemaRegistryUrl);
+  const tweets = sampleTweets(options.events, topics.input);
+  await produceTweets(kafka, topics.input, tweets, codec);
+  return { kafka, topics, codec, tweets };
+}
+
 /** ids that occur more than once. */
 export function duplicates(ids: readonly string[]): string[] {
   const seen = new Set<string>();
