@@ -123,22 +123,18 @@ export async function createCodec(options: CodecOptions): Promise<Codec> {
   }
 
   const registry = new RegistryClient({ url: options.schemaRegistryUrl, retries: options.registryRetries });
-  const outputWriter = once(
-    async () =>
-      new RecordWriter(
-        output.type,
-        await registry.register(subjectOf(options.outputTopic), output.json, 'encode'),
-        'encode',
-      ),
-  );
-  const inputWriterForTweets = once(
-    async () =>
-      new RecordWriter(
-        inputWriter.type,
-        await registry.register(subjectOf(options.inputTopic), inputWriter.json, 'encode'),
-        'encode',
-      ),
-  );
+  // Each writer registers its schema under its topic's subject on first use, then keeps the id.
+  const registeredWriter = (schema: LoadedSchema, topic: string) =>
+    once(
+      async () =>
+        new RecordWriter(
+          schema.type,
+          await registry.register(subjectOf(topic), schema.json, 'encode'),
+          'encode',
+        ),
+    );
+  const outputWriter = registeredWriter(output, options.outputTopic);
+  const inputWriterForTweets = registeredWriter(inputWriter, options.inputTopic);
   if (options.registerOnStart ?? true) await outputWriter();
   return {
     wireFormat: 'confluent',
