@@ -21,11 +21,21 @@ interface Row {
 }
 
 const flags = new Command('bench:infer')
-  .option('--model <dir>', 'model folder (default: the default model when present, else the tiny test fixture)')
-  .option('--texts <file>', 'texts: a dair-ai labelled file or one text per line (default: ../shared/data/emotion/val.txt, else test/fixtures/sample-tweets.txt)')
+  .option(
+    '--model <dir>',
+    'model folder (default: the default model when present, else the tiny test fixture)',
+  )
+  .option(
+    '--texts <file>',
+    'texts: a dair-ai labelled file or one text per line (default: ../shared/data/emotion/val.txt, else test/fixtures/sample-tweets.txt)',
+  )
   .option('--workers <n>', 'inference worker threads', '1')
   .option('--threads <n>', 'intra-op threads per session (default: cores / workers)')
-  .option('--seconds <s>', 'time spent on each measurement (at most; stops earlier when the texts run out)', '4')
+  .option(
+    '--seconds <s>',
+    'time spent on each measurement (at most; stops earlier when the texts run out)',
+    '4',
+  )
   .parse()
   .opts<{ model?: string; texts?: string; workers: string; threads?: string; seconds: string }>();
 
@@ -37,21 +47,34 @@ function modelDir(): string {
 
 function loadTexts(): { file: string; texts: string[] } {
   const dataDir = process.env.EMOTION_DATA_DIR ?? fromPackageRoot('..', 'shared', 'data', 'emotion');
-  const file = flags.texts ?? [path.join(dataDir, 'val.txt'), fromPackageRoot('test', 'fixtures', 'sample-tweets.txt')].find((f) => existsSync(f));
+  const file =
+    flags.texts ??
+    [path.join(dataDir, 'val.txt'), fromPackageRoot('test', 'fixtures', 'sample-tweets.txt')].find((f) =>
+      existsSync(f),
+    );
   if (!file) throw new Error('no texts: pass --texts FILE');
   const content = readFileSync(file, 'utf8');
-  const texts = /^text;label/.test(content) ? parseLabelledText(content, file).map((e) => e.text) : content.split('\n').filter((l) => l !== '');
+  const texts = /^text;label/.test(content)
+    ? parseLabelledText(content, file).map((e) => e.text)
+    : content.split('\n').filter((l) => l !== '');
   return { file, texts };
 }
 
 const seconds = Number(flags.seconds);
-const settings = { workers: Number(flags.workers), intraOpThreads: flags.threads === undefined ? undefined : Number(flags.threads) };
+const settings = {
+  workers: Number(flags.workers),
+  intraOpThreads: flags.threads === undefined ? undefined : Number(flags.threads),
+};
 
-async function measure(run: (from: number) => Promise<number>, total: number): Promise<{ perSecond: number; done: number; elapsed: number }> {
+async function measure(
+  run: (from: number) => Promise<number>,
+  total: number,
+): Promise<{ perSecond: number; done: number; elapsed: number }> {
   await run(0); // warm-up
   let done = 0;
   const started = performance.now();
-  while (done < total && (performance.now() - started < seconds * 1000 || done === 0)) done += await run(done);
+  while (done < total && (performance.now() - started < seconds * 1000 || done === 0))
+    done += await run(done);
   const elapsed = (performance.now() - started) / 1000;
   return { perSecond: done / elapsed, done, elapsed };
 }
@@ -68,7 +91,11 @@ async function main(): Promise<void> {
     return 500;
   }, Number.POSITIVE_INFINITY);
   const meanTokens = texts.reduce((sum, t) => sum + tokenizer.encode(t).length, 0) / texts.length;
-  rows.push({ what: 'tokenizer alone', tweetsPerSecond: tok.perSecond, detail: `mean ${meanTokens.toFixed(1)} tokens/text` });
+  rows.push({
+    what: 'tokenizer alone',
+    tweetsPerSecond: tok.perSecond,
+    detail: `mean ${meanTokens.toFixed(1)} tokens/text`,
+  });
 
   const engine = await InferenceEngine.load({ modelDir: dir, ...settings });
   try {
@@ -76,7 +103,9 @@ async function main(): Promise<void> {
       let padded = 0;
       let batches = 0;
       const result = await measure(async (from) => {
-        const batch = texts.slice(from % texts.length, (from % texts.length) + batchSize).map((t) => engine.encode(t));
+        const batch = texts
+          .slice(from % texts.length, (from % texts.length) + batchSize)
+          .map((t) => engine.encode(t));
         await engine.inferBatch(batch);
         padded += Math.max(...batch.map((ids) => ids.length));
         batches += 1;
@@ -98,7 +127,11 @@ async function main(): Promise<void> {
       await perMessage.classify([texts[from % texts.length]]);
       return 1;
     }, texts.length);
-    rows.push({ what: 'classifier, per message', tweetsPerSecond: result.perSecond, detail: `${result.done} sequential classify([text]) calls` });
+    rows.push({
+      what: 'classifier, per message',
+      tweetsPerSecond: result.perSecond,
+      detail: `${result.done} sequential classify([text]) calls`,
+    });
   } finally {
     await perMessage.close();
   }
@@ -111,7 +144,11 @@ async function main(): Promise<void> {
         await batched.classify(slice);
         return slice.length;
       }, texts.length);
-      rows.push({ what: `classifier, micro-batched (max ${maxBatchSize})`, tweetsPerSecond: result.perSecond, detail: `${result.done} texts in classify() calls of ${chunk}` });
+      rows.push({
+        what: `classifier, micro-batched (max ${maxBatchSize})`,
+        tweetsPerSecond: result.perSecond,
+        detail: `${result.done} texts in classify() calls of ${chunk}`,
+      });
     } finally {
       await batched.close();
     }
@@ -123,9 +160,13 @@ async function main(): Promise<void> {
       `${availableParallelism()} cores (${cpu}); workers ${settings.workers}, intra-op threads ${settings.intraOpThreads ?? 'default'}; ${new Date().toISOString()}\n\n`,
   );
   const width = Math.max(...rows.map((r) => r.what.length));
-  process.stdout.write(`| ${'measurement'.padEnd(width)} | tweets/s | detail\n|${'-'.repeat(width + 2)}|---------:|-------\n`);
+  process.stdout.write(
+    `| ${'measurement'.padEnd(width)} | tweets/s | detail\n|${'-'.repeat(width + 2)}|---------:|-------\n`,
+  );
   for (const row of rows) {
-    process.stdout.write(`| ${row.what.padEnd(width)} | ${row.tweetsPerSecond.toFixed(1).padStart(8)} | ${row.detail}\n`);
+    process.stdout.write(
+      `| ${row.what.padEnd(width)} | ${row.tweetsPerSecond.toFixed(1).padStart(8)} | ${row.detail}\n`,
+    );
   }
 }
 

@@ -78,7 +78,9 @@ export function resolveBatcherOptions<I>(options: MicroBatcherOptions<I>): Resol
   const { cost, ...numbers } = options;
   const parsed = optionsSchema.safeParse(numbers);
   if (!parsed.success) {
-    throw new RangeError(`invalid micro-batcher options: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'options'}: ${i.message}`).join('; ')}`);
+    throw new RangeError(
+      `invalid micro-batcher options: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'options'}: ${i.message}`).join('; ')}`,
+    );
   }
   if ((parsed.data.tokenBudget !== undefined || parsed.data.bucketByCost) && cost === undefined) {
     throw new RangeError('invalid micro-batcher options: tokenBudget and bucketByCost need a cost function');

@@ -4,7 +4,11 @@
  * so nothing starves) and spans the smallest cost range. Padding to the longest item then wastes
  * little. Returns queue indices, ascending.
  */
-export function pickSimilarCost(costs: readonly number[], size: number, tokenBudget: number | undefined): number[] {
+export function pickSimilarCost(
+  costs: readonly number[],
+  size: number,
+  tokenBudget: number | undefined,
+): number[] {
   const order = costs.map((_, index) => index).sort((a, b) => costs[a] - costs[b] || a - b);
   const oldest = order.indexOf(0);
   let k = Math.min(size, order.length);

@@ -1,7 +1,11 @@
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { BatcherClosedError } from './batcher-closed-error';
-import { resolveBatcherOptions, type MicroBatcherOptions, type ResolvedBatcherOptions } from './batcher-options';
+import {
+  resolveBatcherOptions,
+  type MicroBatcherOptions,
+  type ResolvedBatcherOptions,
+} from './batcher-options';
 import { BatcherQueueFullError } from './batcher-queue-full-error';
 import { pickSimilarCost } from './length-buckets';
 
@@ -204,7 +208,8 @@ export class MicroBatcher<I, O> extends EventEmitter<MicroBatcherEvents> {
     for (let count = 0; count < this.queue.length; count += 1) {
       if (count === maxBatchSize) return { count, complete: true };
       const nextMax = Math.max(maxCost, this.queue[count].cost);
-      if (tokenBudget !== undefined && count > 0 && (count + 1) * nextMax > tokenBudget) return { count, complete: true };
+      if (tokenBudget !== undefined && count > 0 && (count + 1) * nextMax > tokenBudget)
+        return { count, complete: true };
       maxCost = nextMax;
     }
     return { count: this.queue.length, complete: this.queue.length >= maxBatchSize };
@@ -255,10 +260,13 @@ export class MicroBatcher<I, O> extends EventEmitter<MicroBatcherEvents> {
     if (this.timer !== undefined && this.timerDueAt <= dueAt) return;
     this.clearTimer();
     this.timerDueAt = dueAt;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.schedule();
-    }, Math.max(0, Math.ceil(delayMs)));
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        this.schedule();
+      },
+      Math.max(0, Math.ceil(delayMs)),
+    );
   }
 
   private clearTimer(): void {

@@ -13,7 +13,8 @@ interface ClassifyFlags extends ModelFlags {
 const CHUNK_LINES = 256;
 
 function outputLine(text: string | undefined, result: EmotionResult | Error, lineNumber: number): string {
-  if (result instanceof Error) return `${JSON.stringify({ line: lineNumber, text: text ?? null, error: result.message })}\n`;
+  if (result instanceof Error)
+    return `${JSON.stringify({ line: lineNumber, text: text ?? null, error: result.message })}\n`;
   return `${JSON.stringify({ text, label: result.label, score: result.score, scores: result.scores })}\n`;
 }
 
@@ -27,9 +28,19 @@ export function register(program: Command): void {
           'or {"line","text","error"} for a line that cannot be classified (the exit code is then 1).',
       )
       .argument('[file]', 'input file; omit or "-" for stdin')
-      .addOption(new Option('--format <format>', 'input format: auto (JSON objects with "text" are JSONL, other lines are text), text or jsonl').choices(INPUT_FORMATS).default('auto')),
+      .addOption(
+        new Option(
+          '--format <format>',
+          'input format: auto (JSON objects with "text" are JSONL, other lines are text), text or jsonl',
+        )
+          .choices(INPUT_FORMATS)
+          .default('auto'),
+      ),
   )
-    .addHelpText('after', '\nExample:\n  echo "i feel great today" | emotion-stream classify --model models/emotion-minilm-l6\n')
+    .addHelpText(
+      'after',
+      '\nExample:\n  echo "i feel great today" | emotion-stream classify --model models/emotion-minilm-l6\n',
+    )
     .action(async (file: string | undefined, flags: ClassifyFlags) => {
       const classifier = await createClassifier(classifierOptions(flags));
       let lineNumber = 0;

@@ -27,7 +27,10 @@ export function register(program: Command): void {
       .requiredOption('--data <file>', 'labelled file, e.g. ../shared/data/emotion/val.txt')
       .option('--limit <n>', 'evaluate only the first n examples'),
   )
-    .addHelpText('after', '\nExample:\n  emotion-stream eval --data ../shared/data/emotion/val.txt | tail -1\n')
+    .addHelpText(
+      'after',
+      '\nExample:\n  emotion-stream eval --data ../shared/data/emotion/val.txt | tail -1\n',
+    )
     .action(async (flags: EvalFlags) => {
       const classifier = await createClassifier(classifierOptions(flags));
       try {
@@ -36,13 +39,18 @@ export function register(program: Command): void {
         if (flags.limit !== undefined) examples = examples.slice(0, Number(flags.limit));
         const unknown = [...new Set(examples.map((e) => e.label).filter((label) => !labels.includes(label)))];
         if (unknown.length > 0) {
-          throw new EmotionStreamError(`${flags.data} has labels the model does not know: ${unknown.join(', ')} (model labels: ${labels.join(', ')})`, {
-            code: 'DATASET_INVALID',
-            stage: 'validate',
-            retriable: false,
-          });
+          throw new EmotionStreamError(
+            `${flags.data} has labels the model does not know: ${unknown.join(', ')} (model labels: ${labels.join(', ')})`,
+            {
+              code: 'DATASET_INVALID',
+              stage: 'validate',
+              retriable: false,
+            },
+          );
         }
-        const bar = process.stdout.isTTY ? new SingleBar({ stream: process.stderr, hideCursor: true }, Presets.shades_classic) : undefined;
+        const bar = process.stdout.isTTY
+          ? new SingleBar({ stream: process.stderr, hideCursor: true }, Presets.shades_classic)
+          : undefined;
         bar?.start(examples.length, 0);
         const predicted: Array<string | null> = [];
         const started = performance.now();
@@ -61,9 +69,15 @@ export function register(program: Command): void {
         while (inFlight.length > 0) await collect();
         const seconds = (performance.now() - started) / 1000;
         bar?.stop();
-        const metrics = evaluatePredictions(labels, examples.map((e) => e.label), predicted);
+        const metrics = evaluatePredictions(
+          labels,
+          examples.map((e) => e.label),
+          predicted,
+        );
         const tweetsPerSecond = seconds > 0 ? metrics.n / seconds : 0;
-        process.stdout.write(`model ${classifier.model.name} ${classifier.model.version} on ${flags.data}\n\n`);
+        process.stdout.write(
+          `model ${classifier.model.name} ${classifier.model.version} on ${flags.data}\n\n`,
+        );
         process.stdout.write(formatReport(metrics, tweetsPerSecond, seconds));
         const summary = {
           accuracy: Number(metrics.accuracy.toFixed(6)),

@@ -17,10 +17,19 @@ export function textOfLine(line: string, format: InputFormat, lineNumber: number
     parsed = JSON.parse(line);
   } catch (error) {
     if (format === 'auto') return line;
-    throw new EmotionStreamError(`line ${lineNumber}: not JSON (${(error as Error).message})`, { code: 'INPUT_INVALID', stage: 'validate', retriable: false });
+    throw new EmotionStreamError(`line ${lineNumber}: not JSON (${(error as Error).message})`, {
+      code: 'INPUT_INVALID',
+      stage: 'validate',
+      retriable: false,
+    });
   }
-  const text = typeof parsed === 'object' && parsed !== null ? (parsed as { text?: unknown }).text : undefined;
+  const text =
+    typeof parsed === 'object' && parsed !== null ? (parsed as { text?: unknown }).text : undefined;
   if (typeof text === 'string') return text;
   if (format === 'auto') return line;
-  throw new EmotionStreamError(`line ${lineNumber}: no string "text" field`, { code: 'INPUT_INVALID', stage: 'validate', retriable: false });
+  throw new EmotionStreamError(`line ${lineNumber}: no string "text" field`, {
+    code: 'INPUT_INVALID',
+    stage: 'validate',
+    retriable: false,
+  });
 }

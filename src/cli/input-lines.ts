@@ -33,5 +33,6 @@ export async function* chunked<T>(items: AsyncIterable<T>, size: number): AsyncG
 
 /** Writes to stdout, waiting when its buffer is full (a slow pipe must not grow memory). */
 export async function writeStdout(text: string): Promise<void> {
-  if (!process.stdout.write(text)) await new Promise<void>((resolve) => process.stdout.once('drain', () => resolve()));
+  if (!process.stdout.write(text))
+    await new Promise<void>((resolve) => process.stdout.once('drain', () => resolve()));
 }

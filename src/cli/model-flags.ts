@@ -18,7 +18,10 @@ export interface ModelFlags {
 
 export function addModelFlag(command: Command): Command {
   return command
-    .option('-m, --model <dir>', `model folder (config.json, tokenizer.json, onnx/model.onnx); default: $MODEL_DIR, else <package>/${DEFAULT_MODEL_DIR}`)
+    .option(
+      '-m, --model <dir>',
+      `model folder (config.json, tokenizer.json, onnx/model.onnx); default: $MODEL_DIR, else <package>/${DEFAULT_MODEL_DIR}`,
+    )
     .option('--quantized', 'load onnx/model_quantized.onnx (unless config.json names the file)');
 }
 
@@ -28,7 +31,11 @@ export function addInferenceFlags(command: Command): Command {
     .option('--max-wait-ms <ms>', 'longest a text waits for its batch to fill', '10')
     .option('--workers <n>', 'inference worker threads, each with its own session', '1')
     .option('--threads <n>', 'intra-op threads per session (default: cores / workers)')
-    .addOption(new Option('--execution-provider <ep>', 'ONNX Runtime execution provider (cuda needs a GPU host)').choices(['cpu', 'cuda']).default('cpu'));
+    .addOption(
+      new Option('--execution-provider <ep>', 'ONNX Runtime execution provider (cuda needs a GPU host)')
+        .choices(['cpu', 'cuda'])
+        .default('cpu'),
+    );
 }
 
 /**
@@ -38,7 +45,8 @@ export function addInferenceFlags(command: Command): Command {
 export function resolveModelDir(flags: ModelFlags, env: NodeJS.ProcessEnv = process.env): string {
   if (flags.model !== undefined) return path.resolve(flags.model);
   const fromEnv = env.MODEL_DIR;
-  if (fromEnv !== undefined && fromEnv !== '') return path.isAbsolute(fromEnv) ? fromEnv : fromPackageRoot(fromEnv);
+  if (fromEnv !== undefined && fromEnv !== '')
+    return path.isAbsolute(fromEnv) ? fromEnv : fromPackageRoot(fromEnv);
   return fromPackageRoot(DEFAULT_MODEL_DIR);
 }
 
@@ -46,7 +54,9 @@ function positiveInt(value: string | undefined, flag: string): number | undefine
   if (value === undefined) return undefined;
   const number = Number(value);
   if (!Number.isInteger(number) || number < 0 || (number === 0 && flag !== '--max-wait-ms')) {
-    throw new ConfigError(`${flag} must be a ${flag === '--max-wait-ms' ? 'non-negative' : 'positive'} integer, got ${JSON.stringify(value)}`);
+    throw new ConfigError(
+      `${flag} must be a ${flag === '--max-wait-ms' ? 'non-negative' : 'positive'} integer, got ${JSON.stringify(value)}`,
+    );
   }
   return number;
 }

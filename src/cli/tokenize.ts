@@ -13,12 +13,19 @@ export function register(program: Command): void {
     program
       .command('tokenize')
       .description(
-        'Print the token ids the model receives for each input line ([CLS] and [SEP] included, truncated to the model\'s max length, ' +
+        "Print the token ids the model receives for each input line ([CLS] and [SEP] included, truncated to the model's max length, " +
           'not padded): exactly one {"ids":[...]} line per input line, empty lines included. Uses the model folder\'s tokenizer.json; ' +
           'loads no ONNX session.',
       )
       .argument('[file]', 'input file; omit or "-" for stdin')
-      .addOption(new Option('--format <format>', 'input format: auto (JSON objects with "text" are JSONL, other lines are text), text or jsonl').choices(INPUT_FORMATS).default('auto')),
+      .addOption(
+        new Option(
+          '--format <format>',
+          'input format: auto (JSON objects with "text" are JSONL, other lines are text), text or jsonl',
+        )
+          .choices(INPUT_FORMATS)
+          .default('auto'),
+      ),
   )
     .addHelpText('after', '\nExample:\n  printf "i feel great\\n\\n" | emotion-stream tokenize\n')
     .action(async (file: string | undefined, flags: TokenizeFlags) => {

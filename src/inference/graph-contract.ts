@@ -19,7 +19,10 @@ export interface GraphDescription {
  * Checks the graph has the I/O of an optimum sequence-classification export and says which id
  * type to feed. Errors name what was found, never any data.
  */
-export function checkGraph(graph: GraphDescription, modelFile: string): { idType: IdTensorType; tokenTypeIds: boolean } {
+export function checkGraph(
+  graph: GraphDescription,
+  modelFile: string,
+): { idType: IdTensorType; tokenTypeIds: boolean } {
   const known = new Set<string>([...REQUIRED_INPUTS, ...OPTIONAL_INPUTS]);
   const unexpected = graph.inputNames.filter((name) => !known.has(name));
   const missing = REQUIRED_INPUTS.filter((name) => !graph.inputNames.includes(name));
@@ -46,5 +49,8 @@ export function checkGraph(graph: GraphDescription, modelFile: string): { idType
 export function pickLogitsOutput(outputNames: readonly string[], modelFile: string): string {
   if (outputNames.includes('logits')) return 'logits';
   if (outputNames.length === 1) return outputNames[0];
-  throw new ModelLoadError('MODEL_GRAPH_UNEXPECTED', `${modelFile} has outputs [${outputNames.join(', ')}]; expected one named logits`);
+  throw new ModelLoadError(
+    'MODEL_GRAPH_UNEXPECTED',
+    `${modelFile} has outputs [${outputNames.join(', ')}]; expected one named logits`,
+  );
 }

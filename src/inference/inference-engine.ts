@@ -1,8 +1,18 @@
-import { InferenceFailedError, ModelLoadError, PoisonMessageError, type EmotionResult, type ModelInfo } from '../core';
+import {
+  InferenceFailedError,
+  ModelLoadError,
+  PoisonMessageError,
+  type EmotionResult,
+  type ModelInfo,
+} from '../core';
 import { checkGraph, type IdTensorType } from './graph-contract';
 import { loadModelDirectory, type LoadedModel } from './load-model';
 import { SessionPool } from './session-pool';
-import { resolveSessionSettings, type ResolvedSessionSettings, type SessionSettings } from './session-settings';
+import {
+  resolveSessionSettings,
+  type ResolvedSessionSettings,
+  type SessionSettings,
+} from './session-settings';
 import { toEmotionResults } from './softmax';
 import { padBatch } from './tensor-batch';
 import { TokenizeFailedError } from './tokenize-failed-error';
@@ -65,7 +75,11 @@ export class InferenceEngine {
   /** The ids the model receives for one text (truncated, not padded). Throws this text's own error. */
   encode(text: unknown): number[] {
     if (typeof text !== 'string') {
-      throw new PoisonMessageError('MISSING_TEXT', `text must be a string, got ${text === null ? 'null' : typeof text}`, { stage: 'infer' });
+      throw new PoisonMessageError(
+        'MISSING_TEXT',
+        `text must be a string, got ${text === null ? 'null' : typeof text}`,
+        { stage: 'infer' },
+      );
     }
     try {
       return this.loaded.tokenizer.encode(text);
@@ -77,10 +91,16 @@ export class InferenceEngine {
   /** Runs one padded batch; one result per sequence, in order. Rejects with InferenceFailedError. */
   async inferBatch(sequences: ReadonlyArray<readonly number[]>): Promise<EmotionResult[]> {
     if (sequences.length === 0) return [];
-    const batch = padBatch(sequences, { padId: this.loaded.tokenizer.padId, idType: this.idType, tokenTypeIds: this.tokenTypeIds });
+    const batch = padBatch(sequences, {
+      padId: this.loaded.tokenizer.padId,
+      idType: this.idType,
+      tokenTypeIds: this.tokenTypeIds,
+    });
     const { logits, dims } = await this.pool.run(batch);
     if (dims.length !== 2 || dims[0] !== sequences.length || dims[1] !== this.model.labels.length) {
-      throw new InferenceFailedError(`model returned logits of shape [${dims.join(', ')}] for a batch of ${sequences.length}`);
+      throw new InferenceFailedError(
+        `model returned logits of shape [${dims.join(', ')}] for a batch of ${sequences.length}`,
+      );
     }
     return toEmotionResults(logits, this.model.labels);
   }
@@ -90,7 +110,11 @@ export class InferenceEngine {
   }
 
   private async checkOutputWidth(): Promise<void> {
-    const probe = padBatch([this.loaded.tokenizer.encode('')], { padId: this.loaded.tokenizer.padId, idType: this.idType, tokenTypeIds: this.tokenTypeIds });
+    const probe = padBatch([this.loaded.tokenizer.encode('')], {
+      padId: this.loaded.tokenizer.padId,
+      idType: this.idType,
+      tokenTypeIds: this.tokenTypeIds,
+    });
     const { dims } = await this.pool.run(probe);
     const labels = this.model.labels;
     if (dims.length !== 2 || dims[1] !== labels.length) {

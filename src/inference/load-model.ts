@@ -1,8 +1,21 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ModelLoadError, type ModelInfo } from '../core';
-import { labelsFromConfig, parseModelConfig, parseTokenizerConfig, resolveMaxLength, type TokenizerConfig } from './model-config';
-import { assertModelDir, locateModelFiles, requireFile, verifyChecksums, type LocateOptions, type ModelFiles } from './model-files';
+import {
+  labelsFromConfig,
+  parseModelConfig,
+  parseTokenizerConfig,
+  resolveMaxLength,
+  type TokenizerConfig,
+} from './model-config';
+import {
+  assertModelDir,
+  locateModelFiles,
+  requireFile,
+  verifyChecksums,
+  type LocateOptions,
+  type ModelFiles,
+} from './model-files';
 import { TextTokenizer } from './text-tokenizer';
 
 /** Everything the engine needs from a model folder except the session itself. */
@@ -17,7 +30,11 @@ async function readJson(file: string): Promise<unknown> {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new ModelLoadError('MODEL_TOKENIZER_INVALID', `${file} is not valid JSON: ${(error as Error).message}`, error);
+    throw new ModelLoadError(
+      'MODEL_TOKENIZER_INVALID',
+      `${file} is not valid JSON: ${(error as Error).message}`,
+      error,
+    );
   }
 }
 
@@ -26,7 +43,10 @@ async function readJson(file: string): Promise<unknown> {
  * the emotion_stream block), tokenizer.json (+ tokenizer_config.json), the ONNX file, and verifies
  * the checksums config.json lists.
  */
-export async function loadModelDirectory(modelDir: string, options: LocateOptions = {}): Promise<LoadedModel> {
+export async function loadModelDirectory(
+  modelDir: string,
+  options: LocateOptions = {},
+): Promise<LoadedModel> {
   const dir = path.resolve(modelDir);
   await assertModelDir(dir);
   const configFile = await requireFile(dir, 'config.json');
@@ -42,7 +62,11 @@ export async function loadModelDirectory(modelDir: string, options: LocateOption
   if (typeof tokenizerJson !== 'object' || tokenizerJson === null) {
     throw new ModelLoadError('MODEL_TOKENIZER_INVALID', `${files.tokenizer} is not a tokenizer definition`);
   }
-  const tokenizer = new TextTokenizer(tokenizerJson, tokenizerConfig ?? {}, resolveMaxLength(config, tokenizerConfig));
+  const tokenizer = new TextTokenizer(
+    tokenizerJson,
+    tokenizerConfig ?? {},
+    resolveMaxLength(config, tokenizerConfig),
+  );
   const info: ModelInfo = {
     name: config.emotion_stream?.name ?? path.basename(dir),
     version: config.emotion_stream?.version ?? 'unversioned',

@@ -41,7 +41,11 @@ function parseJson(text: string, file: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new ModelLoadError('MODEL_CONFIG_INVALID', `${file} is not valid JSON: ${(error as Error).message}`, error);
+    throw new ModelLoadError(
+      'MODEL_CONFIG_INVALID',
+      `${file} is not valid JSON: ${(error as Error).message}`,
+      error,
+    );
   }
 }
 
@@ -49,7 +53,10 @@ function parseJson(text: string, file: string): unknown {
 export function parseModelConfig(text: string, file: string): ModelConfig {
   const parsed = configSchema.safeParse(parseJson(text, file));
   if (!parsed.success) {
-    throw new ModelLoadError('MODEL_CONFIG_INVALID', `${file} is not a usable model config: ${describeIssues(parsed.error)}`);
+    throw new ModelLoadError(
+      'MODEL_CONFIG_INVALID',
+      `${file} is not a usable model config: ${describeIssues(parsed.error)}`,
+    );
   }
   return parsed.data;
 }
@@ -59,7 +66,10 @@ export function parseTokenizerConfig(text: string, file: string): TokenizerConfi
   const json = parseJson(text, file);
   const parsed = tokenizerConfigSchema.safeParse(json);
   if (!parsed.success) {
-    throw new ModelLoadError('MODEL_CONFIG_INVALID', `${file} is not a usable tokenizer config: ${describeIssues(parsed.error)}`);
+    throw new ModelLoadError(
+      'MODEL_CONFIG_INVALID',
+      `${file} is not a usable tokenizer config: ${describeIssues(parsed.error)}`,
+    );
   }
   return { ...(json as Record<string, unknown>), ...parsed.data };
 }
@@ -70,7 +80,10 @@ export function labelsFromConfig(config: ModelConfig, file: string): string[] {
   entries.sort((a, b) => a[0] - b[0]);
   entries.forEach(([id], index) => {
     if (id !== index) {
-      throw new ModelLoadError('MODEL_CONFIG_INVALID', `${file}: id2label ids must be 0..${entries.length - 1}, found ${JSON.stringify(Object.keys(config.id2label))}`);
+      throw new ModelLoadError(
+        'MODEL_CONFIG_INVALID',
+        `${file}: id2label ids must be 0..${entries.length - 1}, found ${JSON.stringify(Object.keys(config.id2label))}`,
+      );
     }
   });
   if (entries.length === 0) throw new ModelLoadError('MODEL_CONFIG_INVALID', `${file}: id2label is empty`);

@@ -62,10 +62,17 @@ async function locateOnnx(dir: string, config: ModelConfig, options: LocateOptio
     const file = path.join(dir, candidate);
     if (await isFile(file)) return file;
   }
-  throw new ModelLoadError('MODEL_FILE_MISSING', `no ONNX model in ${dir}: looked for ${candidates.join(' and ')}`);
+  throw new ModelLoadError(
+    'MODEL_FILE_MISSING',
+    `no ONNX model in ${dir}: looked for ${candidates.join(' and ')}`,
+  );
 }
 
-export async function locateModelFiles(dir: string, config: ModelConfig, options: LocateOptions = {}): Promise<ModelFiles> {
+export async function locateModelFiles(
+  dir: string,
+  config: ModelConfig,
+  options: LocateOptions = {},
+): Promise<ModelFiles> {
   const tokenizerConfig = path.join(dir, 'tokenizer_config.json');
   return {
     dir,
@@ -87,7 +94,10 @@ function sha256Of(file: string): Promise<string> {
 }
 
 /** Verifies every digest config.json lists, so a truncated or swapped model never loads. */
-export async function verifyChecksums(dir: string, expected: Record<string, string> | undefined): Promise<void> {
+export async function verifyChecksums(
+  dir: string,
+  expected: Record<string, string> | undefined,
+): Promise<void> {
   for (const [relative, digest] of Object.entries(expected ?? {})) {
     const actual = await sha256Of(await requireFile(dir, relative));
     if (actual !== digest.toLowerCase()) {

@@ -86,7 +86,9 @@ export class SessionPool {
   }
 
   private leastBusy(): Slot {
-    return this.slots.reduce((best, candidate) => (candidate.pending.size < best.pending.size ? candidate : best));
+    return this.slots.reduce((best, candidate) =>
+      candidate.pending.size < best.pending.size ? candidate : best,
+    );
   }
 
   async close(): Promise<void> {
@@ -99,7 +101,8 @@ export class SessionPool {
     const init: SessionWorkerInit = { modelFile: this.modelFile, settings: this.settings };
     const worker = new Worker(entry.script, { eval: entry.eval, workerData: init });
     const pending = new Map<number, Deferred>();
-    let settleReady: { resolve: (graph: GraphDescription) => void; reject: (error: Error) => void } | undefined;
+    let settleReady:
+      { resolve: (graph: GraphDescription) => void; reject: (error: Error) => void } | undefined;
     const ready = new Promise<GraphDescription>((resolve, reject) => {
       settleReady = { resolve, reject };
     });
@@ -112,9 +115,13 @@ export class SessionPool {
       if (message.type === 'ready') {
         loaded = true;
         settleReady?.resolve(message.graph);
-      }
-      else if (message.type === 'init-error') {
-        settleReady?.reject(new ModelLoadError('MODEL_SESSION_FAILED', `ONNX Runtime cannot load ${this.modelFile}: ${message.message}`));
+      } else if (message.type === 'init-error') {
+        settleReady?.reject(
+          new ModelLoadError(
+            'MODEL_SESSION_FAILED',
+            `ONNX Runtime cannot load ${this.modelFile}: ${message.message}`,
+          ),
+        );
       } else {
         const deferred = pending.get(message.id);
         pending.delete(message.id);
@@ -128,9 +135,18 @@ export class SessionPool {
     });
     worker.on('exit', (code) => {
       const reason = lastError ? `: ${lastError.message}` : '';
-      settleReady?.reject(new ModelLoadError('MODEL_SESSION_FAILED', `inference worker exited with code ${code} while loading ${this.modelFile}${reason}`));
+      settleReady?.reject(
+        new ModelLoadError(
+          'MODEL_SESSION_FAILED',
+          `inference worker exited with code ${code} while loading ${this.modelFile}${reason}`,
+        ),
+      );
       for (const deferred of pending.values()) {
-        deferred.reject(new InferenceFailedError(`inference worker exited with code ${code}${reason}`, { cause: lastError }));
+        deferred.reject(
+          new InferenceFailedError(`inference worker exited with code ${code}${reason}`, {
+            cause: lastError,
+          }),
+        );
       }
       pending.clear();
       // Replace a crashed worker, but not one that never loaded (it would fail the same way forever).

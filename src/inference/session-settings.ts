@@ -49,8 +49,13 @@ const schema = z.object({
 export function resolveSessionSettings(settings: SessionSettings = {}): ResolvedSessionSettings {
   const parsed = schema.safeParse(settings);
   if (!parsed.success) {
-    throw new ConfigError(`invalid inference session settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new ConfigError(
+      `invalid inference session settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   }
   const { intraOpThreads, ...rest } = parsed.data;
-  return { ...rest, intraOpThreads: intraOpThreads ?? Math.max(1, Math.floor(availableParallelism() / rest.workers)) };
+  return {
+    ...rest,
+    intraOpThreads: intraOpThreads ?? Math.max(1, Math.floor(availableParallelism() / rest.workers)),
+  };
 }

@@ -46,7 +46,8 @@ function feedsOf(batch: TensorBatch): Record<string, ort.Tensor> {
 
 async function main(port: NonNullable<typeof parentPort>): Promise<void> {
   const init = workerData as SessionWorkerInit;
-  const reply = (message: SessionWorkerReply, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
+  const reply = (message: SessionWorkerReply, transfer: ArrayBuffer[] = []): void =>
+    port.postMessage(message, transfer);
   let session: ort.InferenceSession;
   let graph: GraphDescription;
   try {
@@ -62,10 +63,19 @@ async function main(port: NonNullable<typeof parentPort>): Promise<void> {
         const outputs = await session.run(feedsOf(request.batch), [graph.logitsName]);
         const output = outputs[graph.logitsName];
         // A copy the main thread can own; float16 exports are widened here.
-        const logits = output.data instanceof Float32Array ? output.data.slice() : Float32Array.from(output.data as ArrayLike<number>);
-        reply({ type: 'result', id: request.id, logits, dims: [...output.dims] }, [logits.buffer as ArrayBuffer]);
+        const logits =
+          output.data instanceof Float32Array
+            ? output.data.slice()
+            : Float32Array.from(output.data as ArrayLike<number>);
+        reply({ type: 'result', id: request.id, logits, dims: [...output.dims] }, [
+          logits.buffer as ArrayBuffer,
+        ]);
       } catch (error) {
-        reply({ type: 'run-error', id: request.id, message: error instanceof Error ? error.message : String(error) });
+        reply({
+          type: 'run-error',
+          id: request.id,
+          message: error instanceof Error ? error.message : String(error),
+        });
       }
     })();
   });

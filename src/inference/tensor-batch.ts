@@ -22,7 +22,8 @@ export function padBatch(sequences: ReadonlyArray<readonly number[]>, options: P
   const batchSize = sequences.length;
   const sequenceLength = sequences.reduce((max, ids) => Math.max(max, ids.length), 0);
   const size = batchSize * sequenceLength;
-  const alloc = (): BigInt64Array | Int32Array => (options.idType === 'int64' ? new BigInt64Array(size) : new Int32Array(size));
+  const alloc = (): BigInt64Array | Int32Array =>
+    options.idType === 'int64' ? new BigInt64Array(size) : new Int32Array(size);
   const inputIds = alloc();
   const attentionMask = alloc();
   const one = options.idType === 'int64' ? 1n : 1;

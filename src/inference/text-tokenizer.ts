@@ -32,7 +32,11 @@ export class TextTokenizer {
     try {
       this.tokenizer = new Tokenizer(tokenizerJson, tokenizerConfig);
     } catch (error) {
-      throw new ModelLoadError('MODEL_TOKENIZER_INVALID', `tokenizer.json cannot be used: ${(error as Error).message}`, error);
+      throw new ModelLoadError(
+        'MODEL_TOKENIZER_INVALID',
+        `tokenizer.json cannot be used: ${(error as Error).message}`,
+        error,
+      );
     }
     const probe = 'hello world';
     const full = this.tokenizer.encode(probe).ids;
@@ -41,11 +45,17 @@ export class TextTokenizer {
     let prefix = -1;
     for (let k = 0; k <= this.specialCount && prefix < 0; k += 1) if (sameIds(full, content, k)) prefix = k;
     if (prefix < 0) {
-      throw new ModelLoadError('MODEL_TOKENIZER_INVALID', 'tokenizer.json: the post-processor does not wrap the text in special tokens as expected');
+      throw new ModelLoadError(
+        'MODEL_TOKENIZER_INVALID',
+        'tokenizer.json: the post-processor does not wrap the text in special tokens as expected',
+      );
     }
     this.prefixLength = prefix;
     if (maxLength <= this.specialCount) {
-      throw new ModelLoadError('MODEL_CONFIG_INVALID', `max length ${maxLength} leaves no room for text beside ${this.specialCount} special tokens`);
+      throw new ModelLoadError(
+        'MODEL_CONFIG_INVALID',
+        `max length ${maxLength} leaves no room for text beside ${this.specialCount} special tokens`,
+      );
     }
     this.maxLength = maxLength;
     this.padId = this.findPadId(tokenizerJson as TokenizerJsonShape, tokenizerConfig);
@@ -57,17 +67,15 @@ export class TextTokenizer {
     if (ids.length <= this.maxLength) return ids;
     const keep = this.maxLength - this.specialCount;
     const suffixLength = this.specialCount - this.prefixLength;
-    return [
-      ...ids.slice(0, this.prefixLength + keep),
-      ...ids.slice(ids.length - suffixLength),
-    ];
+    return [...ids.slice(0, this.prefixLength + keep), ...ids.slice(ids.length - suffixLength)];
   }
 
   private findPadId(tokenizerJson: TokenizerJsonShape, tokenizerConfig: Record<string, unknown>): number {
     const fromPadding = tokenizerJson.padding?.pad_id;
     if (typeof fromPadding === 'number') return fromPadding;
     const padToken = tokenizerConfig.pad_token;
-    const padText = typeof padToken === 'string' ? padToken : (padToken as { content?: string } | undefined)?.content;
+    const padText =
+      typeof padToken === 'string' ? padToken : (padToken as { content?: string } | undefined)?.content;
     return this.tokenizer.token_to_id(padText ?? '[PAD]') ?? 0;
   }
 }

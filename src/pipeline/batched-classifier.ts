@@ -58,7 +58,15 @@ export interface BatchedClassifier extends Classifier {
  * in worker threads. `close()` finishes every accepted text, then stops the workers.
  */
 export async function createClassifier(options: BatchedClassifierOptions): Promise<BatchedClassifier> {
-  const { maxBatchSize, maxWaitMs, maxQueue, tokenBudget, bucketByLength, maxConcurrentBatches, ...engineOptions } = options;
+  const {
+    maxBatchSize,
+    maxWaitMs,
+    maxQueue,
+    tokenBudget,
+    bucketByLength,
+    maxConcurrentBatches,
+    ...engineOptions
+  } = options;
   const engine = await InferenceEngine.load(engineOptions);
   const inferenceListeners: Array<(seconds: number, size: number) => void> = [];
   // Timed around the model run only (not the queue wait) for the inference latency histogram.

@@ -14,7 +14,11 @@ export interface LabelledExample {
  * `text;label` per line. The label follows the LAST semicolon (texts may contain one); labels may
  * be names or numeric ids (mapped through `labels` when given). Blank lines are skipped.
  */
-export function parseLabelledText(content: string, source: string, labels?: readonly string[]): LabelledExample[] {
+export function parseLabelledText(
+  content: string,
+  source: string,
+  labels?: readonly string[],
+): LabelledExample[] {
   const examples: LabelledExample[] = [];
   content.split('\n').forEach((raw, index) => {
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;

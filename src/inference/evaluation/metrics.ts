@@ -24,8 +24,13 @@ export interface EvaluationMetrics {
  * Scores predictions against the truth. `predicted[i]` is a label, or null when classifying that
  * example failed (it counts as wrong for every metric).
  */
-export function evaluatePredictions(labels: readonly string[], truth: readonly string[], predicted: ReadonlyArray<string | null>): EvaluationMetrics {
-  if (truth.length !== predicted.length) throw new RangeError(`${truth.length} truths but ${predicted.length} predictions`);
+export function evaluatePredictions(
+  labels: readonly string[],
+  truth: readonly string[],
+  predicted: ReadonlyArray<string | null>,
+): EvaluationMetrics {
+  if (truth.length !== predicted.length)
+    throw new RangeError(`${truth.length} truths but ${predicted.length} predictions`);
   const index = new Map(labels.map((label, i) => [label, i]));
   const confusion = labels.map(() => new Array<number>(labels.length + 1).fill(0));
   let correct = 0;

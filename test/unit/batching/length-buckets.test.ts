@@ -37,10 +37,15 @@ describe('MicroBatcher with bucketByCost', () => {
     const pending = batcher.addAll(input);
     await batcher.close();
     expect(await pending).toEqual(input.map((x) => x * 2));
-    expect(batches).toEqual([[5, 6, 7], [100, 101, 102]]);
+    expect(batches).toEqual([
+      [5, 6, 7],
+      [100, 101, 102],
+    ]);
   });
 
   it('needs a cost function', () => {
-    expect(() => new MicroBatcher(async (xs: readonly number[]) => xs, { bucketByCost: true })).toThrow(/cost function/);
+    expect(() => new MicroBatcher(async (xs: readonly number[]) => xs, { bucketByCost: true })).toThrow(
+      /cost function/,
+    );
   });
 });

@@ -197,7 +197,9 @@ describe('MicroBatcher', () => {
 
   it('rejects invalid options with a readable message', () => {
     expect(() => new MicroBatcher(double, { maxBatchSize: 0 })).toThrow(/maxBatchSize/);
-    expect(() => new MicroBatcher(double, { maxBatchSize: 10, maxQueue: 5 })).toThrow(/maxQueue must be at least maxBatchSize/);
+    expect(() => new MicroBatcher(double, { maxBatchSize: 10, maxQueue: 5 })).toThrow(
+      /maxQueue must be at least maxBatchSize/,
+    );
     expect(() => new MicroBatcher(double, { tokenBudget: 100 })).toThrow(/cost function/);
   });
 });

@@ -11,14 +11,20 @@ describe('model flags', () => {
   });
 
   it('turns numeric flags into classifier options and rejects bad numbers', () => {
-    expect(classifierOptions({ model: '/m', batchSize: '64', maxWaitMs: '0', workers: '2', threads: '1' })).toMatchObject({
+    expect(
+      classifierOptions({ model: '/m', batchSize: '64', maxWaitMs: '0', workers: '2', threads: '1' }),
+    ).toMatchObject({
       modelDir: '/m',
       maxBatchSize: 64,
       maxWaitMs: 0,
       workers: 2,
       intraOpThreads: 1,
     });
-    expect(() => classifierOptions({ model: '/m', batchSize: '0' })).toThrow('--batch-size must be a positive integer');
-    expect(() => classifierOptions({ model: '/m', threads: 'two' })).toThrow('--threads must be a positive integer');
+    expect(() => classifierOptions({ model: '/m', batchSize: '0' })).toThrow(
+      '--batch-size must be a positive integer',
+    );
+    expect(() => classifierOptions({ model: '/m', threads: 'two' })).toThrow(
+      '--threads must be a positive integer',
+    );
   });
 });

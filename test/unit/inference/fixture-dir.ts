@@ -14,7 +14,10 @@ export async function copyTinyModel(): Promise<{ dir: string; cleanup: () => Pro
 }
 
 /** Rewrites config.json through `edit` (which mutates the parsed object). */
-export async function editConfig(dir: string, edit: (config: Record<string, unknown>) => void): Promise<void> {
+export async function editConfig(
+  dir: string,
+  edit: (config: Record<string, unknown>) => void,
+): Promise<void> {
   const file = path.join(dir, 'config.json');
   const config = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
   edit(config);

@@ -23,11 +23,15 @@ describe('InferenceEngine (tiny fixture)', () => {
   afterAll(async () => engine.close());
 
   it('gives the scores onnxruntime-python gives for the same text', async () => {
-    const expected = JSON.parse(await readFile(path.join(TINY_MODEL_DIR, 'expected-logits.json'), 'utf8')) as Array<{ text: string; logits: number[] }>;
+    const expected = JSON.parse(
+      await readFile(path.join(TINY_MODEL_DIR, 'expected-logits.json'), 'utf8'),
+    ) as Array<{ text: string; logits: number[] }>;
     const results = await engine.inferBatch(expected.map((row) => engine.encode(row.text)));
     results.forEach((result, i) => {
       const probabilities = softmax(expected[i].logits);
-      engine.model.labels.forEach((label, j) => expect(result.scores[label]).toBeCloseTo(probabilities[j], 5));
+      engine.model.labels.forEach((label, j) =>
+        expect(result.scores[label]).toBeCloseTo(probabilities[j], 5),
+      );
       const best = probabilities.indexOf(Math.max(...probabilities));
       expect(result.label).toBe(engine.model.labels[best]);
       expect(result.score).toBe(result.scores[result.label]);
@@ -40,18 +44,25 @@ describe('InferenceEngine (tiny fixture)', () => {
     expect(Object.values(result.scores).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 10);
   });
 
-  it('padding does not change a text\'s result (pads to the longest in the batch, masked)', async () => {
-    const texts = ['ok', 'i am feeling rather anxious about the exam tomorrow and cannot sleep at all', 'so happy'];
+  it("padding does not change a text's result (pads to the longest in the batch, masked)", async () => {
+    const texts = [
+      'ok',
+      'i am feeling rather anxious about the exam tomorrow and cannot sleep at all',
+      'so happy',
+    ];
     const encoded = texts.map((text) => engine.encode(text));
     const batched = await engine.inferBatch(encoded);
     for (let i = 0; i < texts.length; i += 1) {
       const [alone] = await engine.inferBatch([encoded[i]]);
-      for (const label of engine.model.labels) expect(batched[i].scores[label]).toBeCloseTo(alone.scores[label], 5);
+      for (const label of engine.model.labels)
+        expect(batched[i].scores[label]).toBeCloseTo(alone.scores[label], 5);
     }
   });
 
   it('rejects a non-string text with its own poison error', () => {
-    expect(() => engine.encode(null)).toThrow(expect.objectContaining({ code: 'MISSING_TEXT', retriable: false }));
+    expect(() => engine.encode(null)).toThrow(
+      expect.objectContaining({ code: 'MISSING_TEXT', retriable: false }),
+    );
   });
 
   it('fails in-flight batches of a crashed worker as retriable, then recovers', async () => {

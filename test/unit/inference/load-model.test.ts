@@ -37,7 +37,14 @@ describe('loadModelDirectory', () => {
     await editConfig(dir, (config) => {
       delete config.emotion_stream;
       // id2label order in the file must not matter.
-      config.id2label = { '1': 'joy', '0': 'sadness', '2': 'love', '3': 'anger', '4': 'fear', '5': 'surprise' };
+      config.id2label = {
+        '1': 'joy',
+        '0': 'sadness',
+        '2': 'love',
+        '3': 'anger',
+        '4': 'fear',
+        '5': 'surprise',
+      };
     });
     await copyFile(path.join(dir, 'onnx', 'model.onnx'), path.join(dir, 'model.onnx'));
     await rm(path.join(dir, 'onnx'), { recursive: true });

@@ -8,7 +8,9 @@ import { TINY_MODEL_DIR } from './fixture-dir';
 // Reference ids come from the Python `tokenizers` package (scripts/fixtures/tokenizer_reference.py);
 // the tokenizer under test is built by the same loader the engine uses.
 const REFERENCE_DIR = path.resolve(__dirname, '..', '..', 'fixtures', 'tokenizer-reference');
-const DATA_DIR = process.env.EMOTION_DATA_DIR ?? path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'data', 'emotion');
+const DATA_DIR =
+  process.env.EMOTION_DATA_DIR ??
+  path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'data', 'emotion');
 
 function readJsonl<T>(file: string): T[] {
   return readFileSync(file, 'utf8')
@@ -28,14 +30,31 @@ describe('tokenizer (tiny fixture, bert-base-uncased tokenizer.json)', () => {
     expect(model.tokenizer.padId).toBe(0);
   });
 
-  const nasty = readJsonl<{ name: string; text: string; ids: number[] }>(path.join(REFERENCE_DIR, 'nasty.jsonl'));
-  it.each(nasty.map((row) => [row.name, row] as const))('matches Python tokenizers on nasty input: %s', (_name, row) => {
-    expect(model.tokenizer.encode(row.text)).toEqual(row.ids);
-  });
+  const nasty = readJsonl<{ name: string; text: string; ids: number[] }>(
+    path.join(REFERENCE_DIR, 'nasty.jsonl'),
+  );
+  it.each(nasty.map((row) => [row.name, row] as const))(
+    'matches Python tokenizers on nasty input: %s',
+    (_name, row) => {
+      expect(model.tokenizer.encode(row.text)).toEqual(row.ids);
+    },
+  );
 
   it('covers the required nasty cases', () => {
     const names = nasty.map((row) => row.name);
-    for (const required of ['empty', 'emoji', 'cjk', 'accents', 'fullwidth', 'zero-width', 'url', 'mention-hashtag', 'long-text-10000', 'lone-high-surrogate', 'lone-low-surrogate']) {
+    for (const required of [
+      'empty',
+      'emoji',
+      'cjk',
+      'accents',
+      'fullwidth',
+      'zero-width',
+      'url',
+      'mention-hashtag',
+      'long-text-10000',
+      'lone-high-surrogate',
+      'lone-low-surrogate',
+    ]) {
       expect(names).toContain(required);
     }
     expect(nasty.find((row) => row.name === 'long-text-10000')?.text).toHaveLength(10_000);
@@ -51,9 +70,13 @@ describe('tokenizer (tiny fixture, bert-base-uncased tokenizer.json)', () => {
   it(`matches Python tokenizers on every line of the val split (${DATA_DIR}/val.txt)`, async () => {
     const valFile = path.join(DATA_DIR, 'val.txt');
     if (!existsSync(valFile)) {
-      throw new Error(`missing ${valFile}: the shared emotion data is required (set EMOTION_DATA_DIR to its folder)`);
+      throw new Error(
+        `missing ${valFile}: the shared emotion data is required (set EMOTION_DATA_DIR to its folder)`,
+      );
     }
-    const reference = readJsonl<{ line: number; sha256: string; ids: number[] }>(path.join(REFERENCE_DIR, 'val.jsonl'));
+    const reference = readJsonl<{ line: number; sha256: string; ids: number[] }>(
+      path.join(REFERENCE_DIR, 'val.jsonl'),
+    );
     const examples = await readLabelledFile(valFile);
     expect(examples).toHaveLength(reference.length);
     const mismatches: string[] = [];

@@ -7,13 +7,23 @@ describe('createClassifier (tiny fixture)', () => {
   let classifier: BatchedClassifier;
   const batches: BatchStats[] = [];
   beforeAll(async () => {
-    classifier = await createClassifier({ modelDir: TINY_MODEL_DIR, maxBatchSize: 8, maxWaitMs: 5, maxQueue: 16, intraOpThreads: 1 });
+    classifier = await createClassifier({
+      modelDir: TINY_MODEL_DIR,
+      maxBatchSize: 8,
+      maxWaitMs: 5,
+      maxQueue: 16,
+      intraOpThreads: 1,
+    });
     classifier.onBatch((stats) => batches.push(stats));
   });
   afterAll(async () => classifier.close());
 
   it('exposes the model info from config.json', () => {
-    expect(classifier.model).toEqual({ name: 'tiny-distilbert', version: 'fixture-1', labels: ['sadness', 'joy', 'love', 'anger', 'fear', 'surprise'] });
+    expect(classifier.model).toEqual({
+      name: 'tiny-distilbert',
+      version: 'fixture-1',
+      labels: ['sadness', 'joy', 'love', 'anger', 'fear', 'surprise'],
+    });
     expect(classifier.maxLength).toBe(128);
   });
 
@@ -37,7 +47,7 @@ describe('createClassifier (tiny fixture)', () => {
     expect(results[2]).not.toBeInstanceOf(Error);
   });
 
-  it('mixes concurrent calls into shared batches and keeps each call\'s order', async () => {
+  it("mixes concurrent calls into shared batches and keeps each call's order", async () => {
     batches.length = 0;
     const calls = await Promise.all([
       classifier.classify(['a1', 'a2', 'a3']),

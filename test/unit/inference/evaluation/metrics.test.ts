@@ -37,7 +37,10 @@ describe('evaluatePredictions', () => {
 
 describe('parseLabelledText', () => {
   it('skips the header, splits at the last semicolon, maps numeric labels', () => {
-    const rows = parseLabelledText('text;label_name\ni feel; odd;joy\r\n\nsecond;0\n', 'test', ['sadness', 'joy']);
+    const rows = parseLabelledText('text;label_name\ni feel; odd;joy\r\n\nsecond;0\n', 'test', [
+      'sadness',
+      'joy',
+    ]);
     expect(rows).toEqual([
       { line: 2, text: 'i feel; odd', label: 'joy' },
       { line: 4, text: 'second', label: 'sadness' },
