@@ -1,22 +1,14 @@
 import path from 'node:path';
 import { createCodec, frameAvro, loadSchema, subjectOf, tweetToRecord, type Codec } from '../../../src/codec';
 import { RegistryClient } from '../../../src/codec/registry-client';
-import { EmotionStreamError, PoisonMessageError, type Envelope, type Tweet } from '../../../src/core';
+import { EmotionStreamError, PoisonMessageError, type Tweet } from '../../../src/core';
 import { schemaRegistryUrl, uniqueName } from '../../support/services';
+import { envelopeOf } from '../../support/envelope';
 
 // Against the real Confluent-compatible registry that scripts/services runs: schemas are registered,
 // fetched by id and resolved against the worker's reader schema, in both evolution directions.
 
 const fixture = (name: string): string => path.join(__dirname, '..', '..', 'fixtures', 'schemas', name);
-const envelopeOf = (value: Buffer): Envelope => ({
-  topic: 'in',
-  partition: 0,
-  offset: '0',
-  timestamp: '0',
-  key: null,
-  value,
-  headers: {},
-});
 const tweet = (overrides: Partial<Tweet> = {}): Tweet => ({
   id: 'c-1',
   text: 'confluent framed and happy',

@@ -1,18 +1,10 @@
 import path from 'node:path';
 import { createCodec, loadSchema, tweetToRecord, type Codec } from '../../../src/codec';
 import { rawPoisonSamples, rawTweet, rawTweetWithTextBytes, sampleTweet } from '../../support/poison-samples';
-import { PoisonMessageError, type Envelope } from '../../../src/core';
+import { PoisonMessageError } from '../../../src/core';
+import { envelopeOf } from '../../support/envelope';
 
 const fixture = (name: string): string => path.join(__dirname, '..', '..', 'fixtures', 'schemas', name);
-const envelopeOf = (value: Buffer | null): Envelope => ({
-  topic: 't',
-  partition: 0,
-  offset: '0',
-  timestamp: '0',
-  key: null,
-  value,
-  headers: {},
-});
 
 const tweet = sampleTweet;
 async function poisonCode(codec: Codec, value: Buffer | null): Promise<string> {
