@@ -122,7 +122,7 @@ const schema = z.object({
     z.string().regex(/^[^:\s]+$/, 'expected a name without ":" or spaces'),
   ),
   MODEL_DIR: text(DEFAULT_MODEL_DIR),
-  BATCH_MAX_SIZE: integer(32, 1, 4096),
+  BATCH_MAX_SIZE: integer(16, 1, 4096),
   BATCH_MAX_WAIT_MS: integer(20, 0, 60_000),
   PIPELINE_CHUNK_SIZE: integer(256, 1, 100_000),
   PARTITION_CONCURRENCY: integer(4, 1, 1024),

@@ -30,7 +30,7 @@ describe('loadWorkerConfig', () => {
       schemaRegistryUrl: undefined,
       redisUrl: 'redis://127.0.0.1:6379',
       dlqQueue: 'emotion-stream-dlq',
-      batchMaxSize: 32,
+      batchMaxSize: 16,
       batchMaxWaitMs: 20,
       chunkSize: 256,
       exactlyOnce: false,
@@ -75,7 +75,7 @@ describe('loadWorkerConfig', () => {
     });
     expect(config.modelDir).toBe('/models/x');
     expect(config.transactionalIdPrefix).toBe('g');
-    expect(config.batchMaxSize).toBe(32);
+    expect(config.batchMaxSize).toBe(16);
   });
 
   it('names every invalid setting in one error', () => {
