@@ -1,0 +1,36 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+// Issue 4's guard: the committed default model, loaded the way users load it (no --model), must keep
+// its validation accuracy through `emotion-stream eval`, so no later change degrades it silently.
+// The data is not in the repo; CI reads it from ../shared (EMOTION_DATA_DIR overrides).
+const REPO = path.resolve(__dirname, '..', '..', '..');
+const DATA_DIR = process.env.EMOTION_DATA_DIR ?? path.resolve(REPO, '..', 'shared', 'data', 'emotion');
+const VAL = path.join(DATA_DIR, 'val.txt');
+const ACCURACY_FLOOR = 0.93;
+
+interface EvalSummary {
+  accuracy: number;
+  macro_f1: number;
+  n: number;
+  tweets_per_s: number;
+}
+
+describe('default model on dair-ai/emotion validation', () => {
+  it(`keeps accuracy >= ${ACCURACY_FLOOR} through emotion-stream eval`, async () => {
+    if (!existsSync(VAL)) {
+      throw new Error(`${VAL} not found: the accuracy guard needs the dair-ai/emotion split (set EMOTION_DATA_DIR)`);
+    }
+    const { stdout } = await promisify(execFile)(
+      path.join(REPO, 'node_modules', '.bin', 'tsx'),
+      [path.join(REPO, 'src', 'cli', 'main.ts'), 'eval', '--data', VAL],
+      { cwd: REPO, env: { ...process.env, MODEL_DIR: '' }, maxBuffer: 16 * 1024 * 1024 },
+    );
+    const lines = stdout.trim().split('\n');
+    const summary = JSON.parse(lines[lines.length - 1]) as EvalSummary;
+    expect(summary.n).toBe(2000);
+    expect(summary.accuracy).toBeGreaterThanOrEqual(ACCURACY_FLOOR);
+  }, 600_000);
+});
