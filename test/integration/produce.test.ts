@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { register } from '../../src/cli/produce';
 import { createCodec } from '../../src/codec';
-import type { Envelope } from '../../src/core';
+import { envelopeOf } from '../support/envelope';
 import { readTopic } from '../support/read-topic';
 import { kafkaBrokers, schemaRegistryUrl, uniqueName } from '../support/services';
 
@@ -55,16 +55,6 @@ writeFileSync(
   ].join('\n'),
 );
 
-const envelopeOf = (topic: string, value: Buffer | null): Envelope => ({
-  topic,
-  partition: 0,
-  offset: '0',
-  timestamp: '0',
-  key: null,
-  value,
-  headers: {},
-});
-
 describe.each([
   ['raw Avro', undefined],
   ['Confluent wire format', 'registry'],
@@ -100,7 +90,7 @@ describe.each([
     const seen = new Map<string, string>();
     for (const record of records) {
       if (registry !== undefined) expect(record.value?.[0]).toBe(0);
-      const tweet = await codec.decoder.decode(envelopeOf(topic, record.value));
+      const tweet = await codec.decoder.decode(envelopeOf(record.value, topic));
       expect(record.key?.toString()).toBe(tweet.id);
       seen.set(tweet.text, String(record.headers['x-expected-label']));
     }
@@ -131,7 +121,7 @@ describe('schema evolution through the broker and the registry', () => {
     const records = await readTopic(topic, 4);
     expect(new Set(records.map((record) => record.value?.readInt32BE(1))).size).toBe(2);
     const tweets = await Promise.all(
-      records.map((record) => codec.decoder.decode(envelopeOf(topic, record.value))),
+      records.map((record) => codec.decoder.decode(envelopeOf(record.value, topic))),
     );
     const byWriter = (lang: string | null) =>
       tweets.filter((tweet) => tweet.id === 'e-1' && tweet.lang === lang).length;
