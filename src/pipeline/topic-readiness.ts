@@ -40,8 +40,9 @@ export async function waitForTopic(
 ): Promise<boolean> {
   let warned = false;
   for (;;) {
-    if ((await admin.listTopics()).includes(topic)) return true;
+    // Checked before asking the broker: once stopped, the admin client is (being) disconnected.
     if (stopped()) return false;
+    if ((await admin.listTopics()).includes(topic)) return true;
     if (!warned) {
       logger.warn({ topic }, 'waiting for the topic to exist (is the worker running?)');
       warned = true;
