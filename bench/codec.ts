@@ -3,6 +3,7 @@
 // With SCHEMA_REGISTRY_URL set (e.g. from `scripts/services env`), Confluent-format rows are added.
 import { createCodec, loadSchema, TWEET_SCHEMA_PATH, tweetToRecord } from '../src/codec';
 import type { Envelope, Tweet, TweetEmotion } from '../src/core';
+import { enrich } from '../src/pipeline/enrich';
 
 const N = Number(process.env.BENCH_N ?? 200_000);
 
@@ -20,26 +21,17 @@ function tweetAt(i: number): Tweet {
   };
 }
 
+const MODEL = { name: 'emotion-minilm-l6', version: '1', labels: ['sadness', 'joy', 'love', 'anger', 'fear', 'surprise'] };
+const RESULT = {
+  label: 'joy',
+  score: 0.9,
+  scores: { sadness: 0.02, joy: 0.9, love: 0.02, anger: 0.02, fear: 0.02, surprise: 0.02 },
+};
+
+// The output event the worker would write, built by the worker's own enrich().
 function eventOf(tweet: Tweet, i: number): TweetEmotion {
-  return {
-    id: tweet.id,
-    text: tweet.text,
-    createdAt: tweet.createdAt,
-    lang: tweet.lang,
-    userId: tweet.userId,
-    hashtags: tweet.hashtags,
-    emotion: {
-      label: 'joy',
-      score: 0.9,
-      scores: { sadness: 0.02, joy: 0.9, love: 0.02, anger: 0.02, fear: 0.02, surprise: 0.02 },
-    },
-    modelName: 'emotion-minilm-l6',
-    modelVersion: '1',
-    processedAt: tweet.createdAt + 5,
-    sourceTopic: 'tweets',
-    sourcePartition: i % 4,
-    sourceOffset: String(i),
-  };
+  const source = { topic: 'tweets', partition: i % 4, offset: String(i), timestamp: '0', key: null, value: null, headers: {} };
+  return enrich(source, tweet, RESULT, MODEL, tweet.createdAt + 5);
 }
 
 async function timed(name: string, run: () => Promise<void>): Promise<void> {

@@ -1,7 +1,7 @@
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import type { EmotionResult } from '../core';
 import { createClassifier } from '../pipeline/batched-classifier';
-import { textOfLine, INPUT_FORMATS, type InputFormat } from './input-format';
+import { inputFormatOption, textOfLine, type InputFormat } from './input-format';
 import { chunked, readInputLines, writeStdout } from './input-lines';
 import { addInferenceFlags, classifierOptions, type ModelFlags } from './model-flags';
 
@@ -28,14 +28,7 @@ export function register(program: Command): void {
           'or {"line","text","error"} for a line that cannot be classified (the exit code is then 1).',
       )
       .argument('[file]', 'input file; omit or "-" for stdin')
-      .addOption(
-        new Option(
-          '--format <format>',
-          'input format: auto (JSON objects with "text" are JSONL, other lines are text), text or jsonl',
-        )
-          .choices(INPUT_FORMATS)
-          .default('auto'),
-      ),
+      .addOption(inputFormatOption()),
   )
     .addHelpText(
       'after',

@@ -1,3 +1,4 @@
+import { Option } from 'commander';
 import { EmotionStreamError } from '../core';
 
 export type InputFormat = 'auto' | 'text' | 'jsonl';
@@ -32,4 +33,14 @@ export function textOfLine(line: string, format: InputFormat, lineNumber: number
     stage: 'validate',
     retriable: false,
   });
+}
+
+/** `--format` of the commands that read one text per line (classify, tokenize). */
+export function inputFormatOption(): Option {
+  return new Option(
+    '--format <format>',
+    'input format: auto (JSON objects with "text" are JSONL, other lines are text), text or jsonl',
+  )
+    .choices(INPUT_FORMATS)
+    .default('auto');
 }

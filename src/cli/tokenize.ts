@@ -1,6 +1,6 @@
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { loadModelDirectory } from '../inference';
-import { textOfLine, INPUT_FORMATS, type InputFormat } from './input-format';
+import { inputFormatOption, textOfLine, type InputFormat } from './input-format';
 import { chunked, readInputLines, writeStdout } from './input-lines';
 import { addModelFlag, resolveModelDir, type ModelFlags } from './model-flags';
 
@@ -18,14 +18,7 @@ export function register(program: Command): void {
           'loads no ONNX session.',
       )
       .argument('[file]', 'input file; omit or "-" for stdin')
-      .addOption(
-        new Option(
-          '--format <format>',
-          'input format: auto (JSON objects with "text" are JSONL, other lines are text), text or jsonl',
-        )
-          .choices(INPUT_FORMATS)
-          .default('auto'),
-      ),
+      .addOption(inputFormatOption()),
   )
     .addHelpText('after', '\nExample:\n  printf "i feel great\\n\\n" | emotion-stream tokenize\n')
     .action(async (file: string | undefined, flags: TokenizeFlags) => {
