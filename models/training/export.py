@@ -39,15 +39,12 @@ def sha256_of(path: str) -> str:
     return digest.hexdigest()
 
 
-def export_onnx(checkpoint: str, path: str, opset: int = 17) -> None:
+def export_logits_graph(model, path: str, opset: int = 17) -> None:
+    """ONNX of a sequence classifier: only input_ids and attention_mask in (dynamic batch and sequence axes),
+    only logits out (the model-directory contract of the inference engine)."""
     import torch
-    from transformers import AutoModelForSequenceClassification
-
-    model = AutoModelForSequenceClassification.from_pretrained(checkpoint).eval()
 
     class Logits(torch.nn.Module):
-        """Only input_ids and attention_mask in, only logits out."""
-
         def __init__(self, inner):
             super().__init__()
             self.inner = inner
@@ -56,13 +53,19 @@ def export_onnx(checkpoint: str, path: str, opset: int = 17) -> None:
             return self.inner(input_ids=input_ids, attention_mask=attention_mask).logits
 
     dummy = (torch.ones((2, 16), dtype=torch.long), torch.ones((2, 16), dtype=torch.long))
-    os.makedirs(os.path.dirname(path), exist_ok=True)
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     torch.onnx.export(
-        Logits(model), dummy, path, input_names=["input_ids", "attention_mask"], output_names=["logits"],
+        Logits(model.eval()), dummy, path, input_names=["input_ids", "attention_mask"], output_names=["logits"],
         dynamic_axes={"input_ids": {0: "batch_size", 1: "sequence_length"},
                       "attention_mask": {0: "batch_size", 1: "sequence_length"}, "logits": {0: "batch_size"}},
         opset_version=opset, do_constant_folding=True, dynamo=False,
     )
+
+
+def export_onnx(checkpoint: str, path: str, opset: int = 17) -> None:
+    from transformers import AutoModelForSequenceClassification
+
+    export_logits_graph(AutoModelForSequenceClassification.from_pretrained(checkpoint), path, opset)
 
 
 def quantize(fp32_path: str, int8_path: str) -> None:
