@@ -21,7 +21,7 @@ COPY package.json package-lock.json .npmrc ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY schemas ./schemas
-COPY models/emotion-minilm-l6 ./models/emotion-minilm-l6
+COPY models/emotion-minilm-l3 ./models/emotion-minilm-l3
 COPY samples ./samples
 # the image's `node` user (uid 1000): numeric so Kubernetes runAsNonRoot can verify it
 USER 1000:1000

@@ -1,14 +1,15 @@
 // Default model vs a baseline graph (issue 4: >= 10x the tweets/s of DistilBERT-base) through the
 // `emotion-stream eval` code path itself: each round runs `eval` once per model as a child process,
 // alternating, so both see the same machine load; tweets/s is eval's own figure (tokenization +
-// inference, model load excluded). Reports each round, the best and the median, and the ratio.
+// inference, model load excluded). Reports each round's ratio (model / that round's baseline) and
+// their median. Several --model folders are timed in turn within each round.
 // Build the baseline first (random weights, full DistilBERT-base size, outside the repo):
 //   .venv/bin/python scripts/fixtures/build_tiny_model.py --full-size --out /tmp/distilbert-base-random
 //   npm run bench:model -- --baseline /tmp/distilbert-base-random [--model DIR] [--rounds 3]
 import { Command } from 'commander';
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { DEFAULT_MODEL_DIR } from '../src/config/defaults';
@@ -30,27 +31,56 @@ const flags = new Command('bench:model')
     '--baseline <dir>',
     'baseline model folder, e.g. /tmp/distilbert-base-random (scripts/fixtures/build_tiny_model.py --full-size)',
   )
-  .option('--model <dir>', `model folder (default: <package>/${DEFAULT_MODEL_DIR})`)
+  .option(
+    '--model <dirs...>',
+    `model folders, each timed against the same baseline run (default: <package>/${DEFAULT_MODEL_DIR})`,
+  )
   .option(
     '--data <file>',
     'labelled texts (default: ../shared/data/emotion/val.txt)',
     fromPackageRoot('..', 'shared', 'data', 'emotion', 'val.txt'),
   )
   .option('--rounds <n>', 'eval runs per model', '3')
+  .option(
+    '--repeat <n>',
+    'evaluate the data repeated n times (longer runs: start-up costs weigh less on a small model)',
+    '1',
+  )
   .option('--eval-args <args>', 'extra eval flags for both models, e.g. "--workers 1 --threads 2"', '')
   .parse()
-  .opts<{ baseline: string; model?: string; data: string; rounds: string; evalArgs: string }>();
+  .opts<{
+    baseline: string;
+    model?: string[];
+    data: string;
+    rounds: string;
+    repeat: string;
+    evalArgs: string;
+  }>();
 
 const run = promisify(execFile);
 
-async function evalOnce(modelDir: string): Promise<EvalSummary> {
+/** The data file, or a temporary copy holding its examples `times` times (header once). */
+function repeatedData(file: string, times: number): string {
+  if (times <= 1) return file;
+  const [header, ...lines] = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '');
+  const copy = path.join(
+    mkdtempSync(path.join(tmpdir(), 'bench-model-')),
+    `x${times}-${path.basename(file)}`,
+  );
+  writeFileSync(copy, [header, ...Array.from({ length: times }, () => lines).flat()].join('\n') + '\n');
+  return copy;
+}
+
+async function evalOnce(modelDir: string, data: string): Promise<EvalSummary> {
   const args = [
     '--import',
     'tsx',
     fromPackageRoot('src', 'cli', 'main.ts'),
     'eval',
     '--data',
-    flags.data,
+    data,
     '--model',
     modelDir,
     ...flags.evalArgs.split(' ').filter((a) => a !== ''),
@@ -66,48 +96,69 @@ const median = (xs: number[]): number => {
 };
 
 async function main(): Promise<void> {
-  const model = path.resolve(flags.model ?? fromPackageRoot(DEFAULT_MODEL_DIR));
+  const models = (flags.model ?? [fromPackageRoot(DEFAULT_MODEL_DIR)]).map((dir) => path.resolve(dir));
   const baseline = path.resolve(flags.baseline);
-  for (const dir of [model, baseline, flags.data]) {
+  for (const dir of [...models, baseline, flags.data]) {
     if (!existsSync(dir)) throw new Error(`${dir} does not exist`);
   }
   const rounds = Number(flags.rounds);
-  const speeds: Record<'model' | 'baseline', number[]> = { model: [], baseline: [] };
-  let quality: EvalSummary | undefined;
-  process.stdout.write(`${machineLine()}\nmodel ${model}\nbaseline ${baseline}\n\n`);
+  const data = repeatedData(flags.data, Number(flags.repeat));
+  const baselineSpeeds: number[] = [];
+  const results = models.map((dir) => ({
+    dir,
+    speeds: [] as number[],
+    ratios: [] as number[],
+    quality: undefined as EvalSummary | undefined,
+  }));
+  const names = models.map((dir) => path.basename(dir));
   process.stdout.write(
-    '| round | model tweets/s | baseline tweets/s | ratio | load (1 min) |\n|---:|---:|---:|---:|---:|\n',
+    `${machineLine()}\nmodels ${models.join(', ')}\nbaseline ${baseline}\ndata ${flags.data} x${flags.repeat}, eval flags "${flags.evalArgs}"\n\n`,
+  );
+  process.stdout.write(
+    `| round | ${names.map((n) => `${n} tweets/s | ratio`).join(' | ')} | baseline tweets/s | load (1 min) |\n` +
+      `|---:|${names.map(() => '---:|---:|').join('')}---:|---:|\n`,
   );
   for (let r = 1; r <= rounds; r += 1) {
-    const m = await evalOnce(model);
-    const b = await evalOnce(baseline);
-    quality = m;
-    speeds.model.push(m.tweets_per_s);
-    speeds.baseline.push(b.tweets_per_s);
+    const summaries: EvalSummary[] = [];
+    for (const result of results) summaries.push(await evalOnce(result.dir, data));
+    const b = await evalOnce(baseline, data);
+    baselineSpeeds.push(b.tweets_per_s);
+    const cells = results.map((result, i) => {
+      const m = summaries[i];
+      result.quality = m;
+      result.speeds.push(m.tweets_per_s);
+      result.ratios.push(m.tweets_per_s / b.tweets_per_s);
+      return `${m.tweets_per_s.toFixed(1)} | ${(m.tweets_per_s / b.tweets_per_s).toFixed(2)}x`;
+    });
     process.stdout.write(
-      `| ${r} | ${m.tweets_per_s.toFixed(1)} | ${b.tweets_per_s.toFixed(1)} | ${(m.tweets_per_s / b.tweets_per_s).toFixed(2)}x | ${loadavg()[0].toFixed(2)} |\n`,
+      `| ${r} | ${cells.join(' | ')} | ${b.tweets_per_s.toFixed(1)} | ${loadavg()[0].toFixed(2)} |\n`,
     );
   }
-  const best = { model: Math.max(...speeds.model), baseline: Math.max(...speeds.baseline) };
-  const med = { model: median(speeds.model), baseline: median(speeds.baseline) };
-  process.stdout.write(
-    `\nbest: ${best.model.toFixed(1)} vs ${best.baseline.toFixed(1)} tweets/s = ${(best.model / best.baseline).toFixed(2)}x; ` +
-      `median: ${med.model.toFixed(1)} vs ${med.baseline.toFixed(1)} = ${(med.model / med.baseline).toFixed(2)}x; ` +
-      `model accuracy ${quality?.accuracy}, macro-F1 ${quality?.macro_f1} (n=${quality?.n})\n`,
-  );
+  process.stdout.write('\n');
+  for (const result of results) {
+    process.stdout.write(
+      `${path.basename(result.dir)}: ratio per round ${Math.min(...result.ratios).toFixed(2)}-${Math.max(...result.ratios).toFixed(2)}x, ` +
+        `median ${median(result.ratios).toFixed(2)}x; tweets/s median ${median(result.speeds).toFixed(1)} vs baseline ` +
+        `${median(baselineSpeeds).toFixed(1)}; accuracy ${result.quality?.accuracy}, macro-F1 ${result.quality?.macro_f1} (n=${result.quality?.n})\n`,
+    );
+  }
   process.stdout.write(
     `${JSON.stringify({
       bench: 'model',
-      model,
       baseline,
       eval_args: flags.evalArgs,
+      data: flags.data,
+      repeat: Number(flags.repeat),
       rounds,
-      model_tweets_per_s: speeds.model,
-      baseline_tweets_per_s: speeds.baseline,
-      ratio_best: best.model / best.baseline,
-      ratio_median: med.model / med.baseline,
-      accuracy: quality?.accuracy,
-      macro_f1: quality?.macro_f1,
+      baseline_tweets_per_s: baselineSpeeds,
+      models: results.map((result) => ({
+        model: result.dir,
+        tweets_per_s: result.speeds,
+        ratios: result.ratios.map((x) => Number(x.toFixed(3))),
+        ratio_median: Number(median(result.ratios).toFixed(3)),
+        accuracy: result.quality?.accuracy,
+        macro_f1: result.quality?.macro_f1,
+      })),
     })}\n`,
   );
 }

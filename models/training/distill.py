@@ -10,6 +10,7 @@ sentences. The checkpoint is chosen on val.txt only. The run is appended to atte
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import math
 import os
@@ -43,7 +44,13 @@ def parse_args(argv: List[str] | None = None) -> argparse.Namespace:
     io.add_argument("--attempts-log", default=os.path.join(HERE, "attempts.jsonl"), help="JSON-lines run log")
     io.add_argument("--name", default="emotion-minilm-l3", help="model name for config.json (default: %(default)s)")
     hp = p.add_argument_group("hyperparameters")
-    hp.add_argument("--student-layers", default="0,2,4", help="teacher encoder layers the student keeps (default: %(default)s)")
+    hp.add_argument("--student-layers", default="0,2,4",
+                    help="encoder layers of --init-from the student keeps (default: %(default)s)")
+    hp.add_argument("--init-from", help="HF folder the student's weights come from (default: the first --teacher); "
+                                        "e.g. an earlier student, to distil 6 -> 3 -> 2 layers")
+    hp.add_argument("--ffn-size", type=int,
+                    help="prune every layer's feed-forward block to this many neurons (of 1536), keeping those with "
+                         "the largest |w_in| * |w_out|; the student then recovers by distillation")
     hp.add_argument("--augment", type=int, default=1, help="perturbed copies per train sentence (default: %(default)s)")
     hp.add_argument("--temperature", type=float, default=2.0, help="softmax temperature of the KD loss (default: %(default)s)")
     hp.add_argument("--alpha", type=float, default=0.8,
@@ -119,6 +126,26 @@ def build_student(teacher_dir: str, layers: List[int]):
     return student
 
 
+def prune_ffn(model, size: int) -> None:
+    """Structured pruning of each BERT layer's feed-forward block to `size` neurons: neuron j's weight is the norm of
+    its input row times the norm of its output column (both Linear layers are sliced, the config follows)."""
+    import torch
+
+    for layer in model.base_model.encoder.layer:
+        w_in, w_out = layer.intermediate.dense, layer.output.dense
+        score = w_in.weight.norm(dim=1) * w_out.weight.norm(dim=0)
+        keep = torch.topk(score, size).indices.sort().values
+        new_in = torch.nn.Linear(w_in.in_features, size)
+        new_out = torch.nn.Linear(size, w_out.out_features)
+        with torch.no_grad():
+            new_in.weight.copy_(w_in.weight[keep])
+            new_in.bias.copy_(w_in.bias[keep])
+            new_out.weight.copy_(w_out.weight[:, keep])
+            new_out.bias.copy_(w_out.bias)
+        layer.intermediate.dense, layer.output.dense = new_in, new_out
+    model.config.intermediate_size = size
+
+
 def main(argv: List[str] | None = None) -> int:
     args = parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -155,8 +182,17 @@ def main(argv: List[str] | None = None) -> int:
     for path, t in zip(args.teacher, teachers):
         print(f"teacher {path}: val {evaluate(t, val_ids, val.labels)}", flush=True)
     t0 = time.time()
-    soft = teacher_logits(teachers, ids)
-    ensemble_val = teacher_logits(teachers, val_ids).argmax(-1).numpy()
+    # The teachers' labels depend only on teachers, texts and tokenization: cache them beside the runs.
+    key = hashlib.sha256(json.dumps([[os.path.abspath(t) for t in args.teacher], args.augment, args.seed,
+                                     args.max_length, args.limit_train]).encode()).hexdigest()[:16]
+    cache = os.path.join(HERE, "runs", f"teacher-logits-{key}.pt")
+    if os.path.exists(cache):
+        soft, ensemble_logits = torch.load(cache)
+    else:
+        soft, ensemble_logits = teacher_logits(teachers, ids), teacher_logits(teachers, val_ids)
+        os.makedirs(os.path.dirname(cache), exist_ok=True)
+        torch.save((soft, ensemble_logits), cache)
+    ensemble_val = ensemble_logits.argmax(-1).numpy()
     from sklearn.metrics import accuracy_score, f1_score
 
     teacher_val = {"accuracy": float(accuracy_score(val.labels, ensemble_val)),
@@ -164,10 +200,12 @@ def main(argv: List[str] | None = None) -> int:
     print(f"teacher ensemble val {teacher_val}; labelled {len(ids)} texts in {time.time() - t0:.0f}s", flush=True)
     del teachers
 
-    model = build_student(args.teacher[0], layers)
+    model = build_student(args.init_from or args.teacher[0], layers)
+    if args.ffn_size:
+        prune_ffn(model, args.ffn_size)
     model.base_model.embeddings.word_embeddings.weight.requires_grad_(False)  # as in train.py: faster CPU steps
     model.train()
-    print(f"student: layers {layers} of {args.teacher[0]}; val before training {evaluate(model, val_ids, val.labels)}",
+    print(f"student: layers {layers} of {args.init_from or args.teacher[0]}, FFN {model.config.intermediate_size}; val before training {evaluate(model, val_ids, val.labels)}",
           flush=True)
 
     hp = argparse.Namespace(lr=args.lr, head_lr=None, layer_decay=1.0, weight_decay=args.weight_decay)
@@ -229,10 +267,10 @@ def main(argv: List[str] | None = None) -> int:
             break
 
     wall = time.time() - started
-    hyper = {k: getattr(args, k) for k in ("student_layers", "augment", "temperature", "alpha", "epochs", "batch_size",
+    hyper = {k: getattr(args, k) for k in ("student_layers", "ffn_size", "augment", "temperature", "alpha", "epochs", "batch_size",
                                            "lr", "warmup", "weight_decay", "max_length", "seed")}
     summary = {"run_dir": os.path.relpath(run_dir, os.path.dirname(os.path.dirname(HERE))), "kind": "distillation",
-               "teachers": args.teacher, "teacher_ensemble_val": teacher_val, "hyperparameters": hyper, "best": best,
+               "teachers": args.teacher, "init_from": args.init_from or args.teacher[0], "teacher_ensemble_val": teacher_val, "hyperparameters": hyper, "best": best,
                "history": history, "stopped_early": stopped_early, "train_wall_s": round(wall, 1),
                "finished_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
     with open(os.path.join(run_dir, "summary.json"), "w") as fh:

@@ -68,11 +68,13 @@ def export_onnx(checkpoint: str, path: str, opset: int = 17) -> None:
     export_logits_graph(AutoModelForSequenceClassification.from_pretrained(checkpoint), path, opset)
 
 
-def quantize(fp32_path: str, int8_path: str) -> None:
+def quantize(fp32_path: str, int8_path: str, per_channel: bool = False) -> None:
+    """int8 dynamic quantization of weights (activations quantized per batch at run time). Per-channel scales keep
+    the distilled 3-layer student within 0.05 points of fp32 where per-tensor scales lose 0.65 (models/README.md)."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     os.makedirs(os.path.dirname(int8_path), exist_ok=True)
-    quantize_dynamic(fp32_path, int8_path, weight_type=QuantType.QInt8, per_channel=False)
+    quantize_dynamic(fp32_path, int8_path, weight_type=QuantType.QInt8, per_channel=per_channel)
 
 
 def onnx_eval(onnx_path: str, tokenizer_json: str, texts: List[str], labels: List[int], max_length: int,
@@ -145,14 +147,14 @@ def write_tokenizer(checkpoint: str, out: str, max_length: int) -> None:
 
 def export_model_dir(checkpoint: str, out: str, *, data_dir: str | None, name: str, version: str,
                      max_length: int = 128, work_dir: str | None = None, keep_fp32: bool = False,
-                     opset: int = 17) -> Dict[str, object]:
+                     opset: int = 17, per_channel: bool = False) -> Dict[str, object]:
     started = time.time()
     work_dir = work_dir or out
     fp32_path = os.path.join(work_dir, "onnx", "model.onnx")
     int8_path = os.path.join(out, DEFAULT_ONNX)
     print(f"exporting {checkpoint} -> {fp32_path}", flush=True)
     export_onnx(checkpoint, fp32_path, opset)
-    quantize(fp32_path, int8_path)
+    quantize(fp32_path, int8_path, per_channel)
     os.makedirs(out, exist_ok=True)
     write_tokenizer(checkpoint, out, max_length)
     files = [DEFAULT_ONNX]
@@ -173,6 +175,7 @@ def export_model_dir(checkpoint: str, out: str, *, data_dir: str | None, name: s
         "onnx": DEFAULT_ONNX,
         "sha256": {f: sha256_of(os.path.join(out, f)) for f in files},
         "max_length": max_length,
+        "quantization": "int8 dynamic, " + ("per-channel" if per_channel else "per-tensor") + " weight scales",
     }
     with open(os.path.join(out, "config.json"), "w") as fh:
         json.dump(config, fh, indent=2)
@@ -209,10 +212,11 @@ def main(argv: List[str] | None = None) -> int:
     p.add_argument("--work-dir", help="where the fp32 graph goes (default: the checkpoint's parent folder)")
     p.add_argument("--keep-fp32", action="store_true", help="also copy onnx/model.onnx into --out")
     p.add_argument("--opset", type=int, default=17, help="ONNX opset (>= 14; default: %(default)s)")
+    p.add_argument("--per-channel", action="store_true", help="int8 weight scales per output channel (default: per tensor)")
     args = p.parse_args(argv)
     export_model_dir(args.checkpoint, args.out, data_dir=args.data, name=args.name, version=args.version,
                      max_length=args.max_length, work_dir=args.work_dir or os.path.dirname(args.checkpoint.rstrip("/")),
-                     keep_fp32=args.keep_fp32, opset=args.opset)
+                     keep_fp32=args.keep_fp32, opset=args.opset, per_channel=args.per_channel)
     return 0
 
 

@@ -32,7 +32,8 @@ export function register(program: Command): void {
   )
     .addHelpText(
       'after',
-      '\nExample:\n  echo "i feel great today" | emotion-stream classify --model models/emotion-minilm-l6\n',
+      '\nExamples:\n  echo "i feel great today" | emotion-stream classify\n' +
+        '  echo "i feel great today" | emotion-stream classify --model models/emotion-minilm-l6   # the 6-layer model\n',
     )
     .action(async (file: string | undefined, flags: ClassifyFlags) => {
       const classifier = await createClassifier(classifierOptions(flags));

@@ -1,2 +1,2 @@
 /** The committed default model (issue 4), relative to the package root. */
-export const DEFAULT_MODEL_DIR = 'models/emotion-minilm-l6';
+export const DEFAULT_MODEL_DIR = 'models/emotion-minilm-l3';

@@ -7,7 +7,7 @@ describe('model flags', () => {
     expect(resolveModelDir({ model: 'some/dir' }, {})).toBe(path.resolve('some/dir'));
     expect(resolveModelDir({}, { MODEL_DIR: 'models/other' })).toBe(fromPackageRoot('models/other'));
     expect(resolveModelDir({}, { MODEL_DIR: '/abs/model' })).toBe('/abs/model');
-    expect(resolveModelDir({}, {})).toBe(fromPackageRoot('models/emotion-minilm-l6'));
+    expect(resolveModelDir({}, {})).toBe(fromPackageRoot('models/emotion-minilm-l3'));
   });
 
   it('turns numeric flags into classifier options and rejects bad numbers', () => {

@@ -5,11 +5,15 @@ import { promisify } from 'node:util';
 
 // Issue 4's guard: the committed default model, loaded the way users load it (no --model), must keep
 // its validation accuracy through `emotion-stream eval`, so no later change degrades it silently.
+// The floor sits half a point above the issue's 0.93 because the model measures 0.9385 here: a
+// drop of more than ~7 of the 2 000 texts fails. (int8 scores move by a few texts with batch
+// composition, which the micro-batcher's timing can change; see models/README.md.)
 // The data is not in the repo; CI reads it from ../shared (EMOTION_DATA_DIR overrides).
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const DATA_DIR = process.env.EMOTION_DATA_DIR ?? path.resolve(REPO, '..', 'shared', 'data', 'emotion');
 const VAL = path.join(DATA_DIR, 'val.txt');
-const ACCURACY_FLOOR = 0.93;
+const ACCURACY_FLOOR = 0.935;
+const MACRO_F1_FLOOR = 0.9;
 
 interface EvalSummary {
   accuracy: number;
@@ -19,7 +23,7 @@ interface EvalSummary {
 }
 
 describe('default model on dair-ai/emotion validation', () => {
-  it(`keeps accuracy >= ${ACCURACY_FLOOR} through emotion-stream eval`, async () => {
+  it(`keeps accuracy >= ${ACCURACY_FLOOR} and macro-F1 >= ${MACRO_F1_FLOOR} through emotion-stream eval`, async () => {
     if (!existsSync(VAL)) {
       throw new Error(`${VAL} not found: the accuracy guard needs the dair-ai/emotion split (set EMOTION_DATA_DIR)`);
     }
@@ -32,5 +36,6 @@ describe('default model on dair-ai/emotion validation', () => {
     const summary = JSON.parse(lines[lines.length - 1]) as EvalSummary;
     expect(summary.n).toBe(2000);
     expect(summary.accuracy).toBeGreaterThanOrEqual(ACCURACY_FLOOR);
+    expect(summary.macro_f1).toBeGreaterThanOrEqual(MACRO_F1_FLOOR);
   }, 600_000);
 });
