@@ -23,7 +23,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 from emotion_data import LABELS, read_split  # noqa: E402
-from train import bucketed_batches, collate, evaluate, param_groups, set_seed  # noqa: E402
+from train import bucketed_batches, collate, evaluate, param_groups, record_run, set_seed, validation_point  # noqa: E402
 
 EXAMPLE = """
 example (from the package root):
@@ -39,7 +39,7 @@ def parse_args(argv: List[str] | None = None) -> argparse.Namespace:
     io.add_argument("--data", required=True, help="folder holding train.txt and val.txt")
     io.add_argument("--teacher", action="append", required=True,
                     help="fine-tuned HF folder (repeat for an ensemble; the first one also gives the student's weights)")
-    io.add_argument("--out", help="model directory to export the student to")
+    io.add_argument("--out", help="model directory to export the student to (int8 with per-channel weight scales)")
     io.add_argument("--run-dir", help="checkpoints and logs (default: models/training/runs/distill-<timestamp>)")
     io.add_argument("--attempts-log", default=os.path.join(HERE, "attempts.jsonl"), help="JSON-lines run log")
     io.add_argument("--name", default="emotion-minilm-l3", help="model name for config.json (default: %(default)s)")
@@ -251,15 +251,8 @@ def main(argv: List[str] | None = None) -> int:
             bar.set_postfix(loss=f"{running:.3f}", refresh=False)
             out_of_time = budget is not None and frac >= 1.0
             if b in eval_points or out_of_time:
-                metrics = evaluate(model, val_ids, val.labels)
-                point = {"epoch": round(epoch + b / per_epoch, 2), "step": step, "loss": round(running, 4), **metrics,
-                         "elapsed_s": round(time.time() - started, 1)}
-                history.append(point)
-                print(json.dumps(point), flush=True)
-                if metrics["accuracy"] > best["accuracy"]:
-                    best = point
-                    model.save_pretrained(best_dir)
-                    tokenizer.save_pretrained(best_dir)
+                best = validation_point(model, tokenizer, val_ids, val.labels, epoch=epoch + b / per_epoch, step=step,
+                                        loss=running, started=started, history=history, best=best, best_dir=best_dir)
             if out_of_time:
                 stopped_early = True
                 break
@@ -273,18 +266,12 @@ def main(argv: List[str] | None = None) -> int:
                "teachers": args.teacher, "init_from": args.init_from or args.teacher[0], "teacher_ensemble_val": teacher_val, "hyperparameters": hyper, "best": best,
                "history": history, "stopped_early": stopped_early, "train_wall_s": round(wall, 1),
                "finished_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
-    with open(os.path.join(run_dir, "summary.json"), "w") as fh:
-        json.dump(summary, fh, indent=2)
-    if args.attempts_log:
-        with open(args.attempts_log, "a") as fh:
-            fh.write(json.dumps(summary) + "\n")
-    print(f"best val accuracy {best['accuracy']:.4f} macro-F1 {best.get('macro_f1', 0):.4f} at epoch {best.get('epoch')}"
-          f"; wall {wall / 60:.1f} min", flush=True)
+    record_run(run_dir, summary, args.attempts_log, wall)
     if args.out:
         from export import export_model_dir
 
         export_model_dir(best_dir, args.out, data_dir=args.data, name=args.name, version=args.version,
-                         max_length=args.max_length, work_dir=run_dir)
+                         max_length=args.max_length, work_dir=run_dir, per_channel=True)
     return 0
 
 

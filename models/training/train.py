@@ -133,6 +133,34 @@ def evaluate(model, ids: List[List[int]], labels: List[int], batch_size: int = 1
     }
 
 
+def validation_point(model, tokenizer, val_ids: List[List[int]], val_labels: List[int], *, epoch: float, step: int,
+                     loss: float, started: float, history: List[Dict[str, object]], best: Dict[str, object],
+                     best_dir: str) -> Dict[str, object]:
+    """Evaluate on val, log the point, and save the model to best_dir when it beats `best`; returns the new best."""
+    metrics = evaluate(model, val_ids, val_labels)
+    point = {"epoch": round(epoch, 2), "step": step, "loss": round(loss, 4), **metrics,
+             "elapsed_s": round(time.time() - started, 1)}
+    history.append(point)
+    print(json.dumps(point), flush=True)
+    if metrics["accuracy"] <= best["accuracy"]:
+        return best
+    model.save_pretrained(best_dir)
+    tokenizer.save_pretrained(best_dir)
+    return point
+
+
+def record_run(run_dir: str, summary: Dict[str, object], attempts_log: str | None, wall: float) -> None:
+    """summary.json in the run folder, one line in the attempts log, and the result on stdout."""
+    with open(os.path.join(run_dir, "summary.json"), "w") as fh:
+        json.dump(summary, fh, indent=2)
+    if attempts_log:
+        with open(attempts_log, "a") as fh:
+            fh.write(json.dumps(summary) + "\n")
+    best = summary["best"]
+    print(f"best val accuracy {best['accuracy']:.4f} macro-F1 {best.get('macro_f1', 0):.4f} at epoch {best.get('epoch')}"
+          f"; wall {wall / 60:.1f} min", flush=True)
+
+
 def param_groups(model, args) -> List[Dict[str, object]]:
     """AdamW groups with layer-wise lr decay; no weight decay on biases and LayerNorm weights."""
     n_layers = model.config.num_hidden_layers
@@ -265,15 +293,9 @@ def main(argv: List[str] | None = None) -> int:
             bar.set_postfix(loss=f"{running:.3f}", lr=f"{optimizer.param_groups[0]['lr']:.2e}", refresh=False)
             out_of_time = budget_s is not None and progress(step) >= 1.0
             if b in eval_points or out_of_time:
-                metrics = evaluate(model, val_ids, val.labels)
-                point = {"epoch": round(epoch + b / batches_per_epoch, 2), "step": step, "loss": round(running, 4),
-                         **metrics, "elapsed_s": round(time.time() - started, 1)}
-                history.append(point)
-                print(json.dumps(point), flush=True)
-                if metrics["accuracy"] > best["accuracy"]:
-                    best = point
-                    model.save_pretrained(best_dir)
-                    tokenizer.save_pretrained(best_dir)
+                best = validation_point(model, tokenizer, val_ids, val.labels, epoch=epoch + b / batches_per_epoch,
+                                        step=step, loss=running, started=started, history=history, best=best,
+                                        best_dir=best_dir)
             if out_of_time:
                 stopped_early = True
                 break
@@ -292,13 +314,7 @@ def main(argv: List[str] | None = None) -> int:
                "backbone": os.path.basename(os.path.dirname(backbone)) if backbone.endswith("/model") else backbone,
                "hyperparameters": hyper, "best": best, "history": history, "stopped_early": stopped_early,
                "train_wall_s": round(wall, 1), "finished_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
-    with open(os.path.join(run_dir, "summary.json"), "w") as fh:
-        json.dump(summary, fh, indent=2)
-    if args.attempts_log:
-        with open(args.attempts_log, "a") as fh:
-            fh.write(json.dumps(summary) + "\n")
-    print(f"best val accuracy {best['accuracy']:.4f} macro-F1 {best.get('macro_f1', 0):.4f} at epoch {best.get('epoch')}"
-          f"; wall {wall / 60:.1f} min", flush=True)
+    record_run(run_dir, summary, args.attempts_log, wall)
 
     if args.out:
         from export import export_model_dir
