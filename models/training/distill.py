@@ -62,6 +62,8 @@ def parse_args(argv: List[str] | None = None) -> argparse.Namespace:
     hp.add_argument("--weight-decay", type=float, default=0.01, help="AdamW weight decay (default: %(default)s)")
     hp.add_argument("--max-length", type=int, default=64, help="truncate to this many tokens (default: %(default)s)")
     hp.add_argument("--seed", type=int, default=42, help="random seed (default: %(default)s)")
+    hp.add_argument("--augment-seed", type=int,
+                    help="seed of the perturbed copies (default: --seed); keep it to reuse cached teacher labels")
     rt = p.add_argument_group("runtime")
     rt.add_argument("--threads", type=int, default=2, help="torch intra-op threads (default: %(default)s)")
     rt.add_argument("--evals-per-epoch", type=int, default=2, help="validation passes per epoch (default: %(default)s)")
@@ -171,7 +173,8 @@ def main(argv: List[str] | None = None) -> int:
         train.texts, train.labels = train.texts[: args.limit_train], train.labels[: args.limit_train]
     tokenizer = AutoTokenizer.from_pretrained(args.teacher[0])
     enc = lambda texts: tokenizer(texts, truncation=True, max_length=args.max_length)["input_ids"]  # noqa: E731
-    rng = random.Random(args.seed)
+    augment_seed = args.seed if args.augment_seed is None else args.augment_seed
+    rng = random.Random(augment_seed)
     aug_texts = [perturb(t, rng, tokenizer.mask_token) for _ in range(args.augment) for t in train.texts]
     ids = enc(train.texts + aug_texts)
     n_orig = len(train.texts)
@@ -183,7 +186,7 @@ def main(argv: List[str] | None = None) -> int:
         print(f"teacher {path}: val {evaluate(t, val_ids, val.labels)}", flush=True)
     t0 = time.time()
     # The teachers' labels depend only on teachers, texts and tokenization: cache them beside the runs.
-    key = hashlib.sha256(json.dumps([[os.path.abspath(t) for t in args.teacher], args.augment, args.seed,
+    key = hashlib.sha256(json.dumps([[os.path.abspath(t) for t in args.teacher], args.augment, augment_seed,
                                      args.max_length, args.limit_train]).encode()).hexdigest()[:16]
     cache = os.path.join(HERE, "runs", f"teacher-logits-{key}.pt")
     if os.path.exists(cache):
@@ -261,7 +264,7 @@ def main(argv: List[str] | None = None) -> int:
 
     wall = time.time() - started
     hyper = {k: getattr(args, k) for k in ("student_layers", "ffn_size", "augment", "temperature", "alpha", "epochs", "batch_size",
-                                           "lr", "warmup", "weight_decay", "max_length", "seed")}
+                                           "lr", "warmup", "weight_decay", "max_length", "seed", "augment_seed")}
     summary = {"run_dir": os.path.relpath(run_dir, os.path.dirname(os.path.dirname(HERE))), "kind": "distillation",
                "teachers": args.teacher, "init_from": args.init_from or args.teacher[0], "teacher_ensemble_val": teacher_val, "hyperparameters": hyper, "best": best,
                "history": history, "stopped_early": stopped_early, "train_wall_s": round(wall, 1),
