@@ -8,7 +8,7 @@
 //   npm run bench:model -- --baseline /tmp/distilbert-base-random [--model DIR] [--rounds 3]
 import { Command } from 'commander';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -134,6 +134,7 @@ async function main(): Promise<void> {
       `| ${r} | ${cells.join(' | ')} | ${b.tweets_per_s.toFixed(1)} | ${loadavg()[0].toFixed(2)} |\n`,
     );
   }
+  if (data !== flags.data) rmSync(path.dirname(data), { recursive: true, force: true });
   process.stdout.write('\n');
   for (const result of results) {
     process.stdout.write(
