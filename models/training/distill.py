@@ -23,7 +23,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 from emotion_data import LABELS, read_split  # noqa: E402
-from train import bucketed_batches, collate, evaluate, param_groups, record_run, set_seed, validation_point  # noqa: E402
+from train import (  # noqa: E402
+    bucketed_batches, collate, evaluate, model_device, param_groups, record_run, set_seed, validation_point)
 
 EXAMPLE = """
 example (from the package root):
@@ -66,8 +67,13 @@ def parse_args(argv: List[str] | None = None) -> argparse.Namespace:
                     help="seed of the perturbed copies (default: --seed); keep it to reuse cached teacher labels")
     rt = p.add_argument_group("runtime")
     rt.add_argument("--threads", type=int, default=2, help="torch intra-op threads (default: %(default)s)")
+    rt.add_argument("--device", default="cpu", help="torch device, e.g. cpu or cuda (default: %(default)s)")
+    rt.add_argument("--label-only", action="store_true",
+                    help="label (and cache) the texts with the teachers, then stop: parallel students share the cache")
     rt.add_argument("--evals-per-epoch", type=int, default=2, help="validation passes per epoch (default: %(default)s)")
-    rt.add_argument("--max-minutes", type=float, help="stop (and export the best so far) after this many minutes")
+    rt.add_argument("--max-minutes", type=float,
+                    help="training time budget (loading and labelling excluded): the lr decays by steps or by "
+                         "elapsed/budget, whichever is further along, and training stops when it is spent")
     rt.add_argument("--limit-train", type=int, help="use only the first N train sentences (smoke tests)")
     rt.add_argument("--version", default=time.strftime("%Y.%m.%d"), help="version written into config.json")
     return p.parse_args(argv)
@@ -99,12 +105,13 @@ def teacher_logits(teachers, ids: List[List[int]], batch_size: int = 128):
         t.eval()  # train.evaluate() leaves models in train mode: no dropout in the labels
     out = torch.zeros((len(ids), len(LABELS)))
     order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+    device = model_device(teachers[0])
     with torch.inference_mode():
         for start in range(0, len(order), batch_size):
             idx = order[start : start + batch_size]
-            input_ids, mask = collate(ids, idx)
+            input_ids, mask = collate(ids, idx, device)
             logits = sum(t(input_ids=input_ids, attention_mask=mask).logits for t in teachers) / len(teachers)
-            out[idx] = logits
+            out[idx] = logits.float().cpu()
     return out
 
 
@@ -125,7 +132,7 @@ def build_student(teacher_dir: str, layers: List[int]):
             src = f"{head}.encoder.layer.{layers[int(k)]}.{tail}"
         s_state[name] = t_state[src]
     student.load_state_dict(s_state)
-    return student
+    return student.float()  # a teacher loaded from fp16 files still yields an fp32 student
 
 
 def prune_ffn(model, size: int) -> None:
@@ -178,12 +185,9 @@ def main(argv: List[str] | None = None) -> int:
     aug_texts = [perturb(t, rng, tokenizer.mask_token) for _ in range(args.augment) for t in train.texts]
     ids = enc(train.texts + aug_texts)
     n_orig = len(train.texts)
-    gold = torch.tensor(train.labels + [-100] * len(aug_texts))
+    gold = torch.tensor(train.labels + [-100] * len(aug_texts), device=args.device)
     val_ids = enc(val.texts)
 
-    teachers = [AutoModelForSequenceClassification.from_pretrained(t).eval() for t in args.teacher]
-    for path, t in zip(args.teacher, teachers):
-        print(f"teacher {path}: val {evaluate(t, val_ids, val.labels)}", flush=True)
     t0 = time.time()
     # The teachers' labels depend only on teachers, texts and tokenization: cache them beside the runs.
     key = hashlib.sha256(json.dumps([[os.path.abspath(t) for t in args.teacher], args.augment, augment_seed,
@@ -192,7 +196,12 @@ def main(argv: List[str] | None = None) -> int:
     if os.path.exists(cache):
         soft, ensemble_logits = torch.load(cache)
     else:
+        teachers = [AutoModelForSequenceClassification.from_pretrained(t).float().to(args.device).eval()
+                    for t in args.teacher]
+        for path, t in zip(args.teacher, teachers):
+            print(f"teacher {path}: val {evaluate(t, val_ids, val.labels)}", flush=True)
         soft, ensemble_logits = teacher_logits(teachers, ids), teacher_logits(teachers, val_ids)
+        del teachers
         os.makedirs(os.path.dirname(cache), exist_ok=True)
         torch.save((soft, ensemble_logits), cache)
     ensemble_val = ensemble_logits.argmax(-1).numpy()
@@ -201,11 +210,15 @@ def main(argv: List[str] | None = None) -> int:
     teacher_val = {"accuracy": float(accuracy_score(val.labels, ensemble_val)),
                    "macro_f1": float(f1_score(val.labels, ensemble_val, average="macro"))}
     print(f"teacher ensemble val {teacher_val}; labelled {len(ids)} texts in {time.time() - t0:.0f}s", flush=True)
-    del teachers
+    if args.label_only:
+        print(f"teacher labels cached in {cache}", flush=True)
+        return 0
+    soft = soft.to(args.device)
 
     model = build_student(args.init_from or args.teacher[0], layers)
     if args.ffn_size:
         prune_ffn(model, args.ffn_size)
+    model.to(args.device)
     model.base_model.embeddings.word_embeddings.weight.requires_grad_(False)  # as in train.py: faster CPU steps
     model.train()
     print(f"student: layers {layers} of {args.init_from or args.teacher[0]}, FFN {model.config.intermediate_size}; val before training {evaluate(model, val_ids, val.labels)}",
@@ -223,13 +236,14 @@ def main(argv: List[str] | None = None) -> int:
     best_dir = os.path.join(run_dir, "best")
     T = args.temperature
     data_rng = random.Random(args.seed)
+    train_started = time.time()  # the budget counts training only, not loading or labelling
 
     for epoch in range(args.epochs):
         bar = tqdm(bucketed_batches([len(x) for x in ids], args.batch_size, data_rng), desc=f"epoch {epoch + 1}/{args.epochs}",
                    mininterval=30, file=sys.stdout)
         running = 0.0
         for b, idx in enumerate(bar, start=1):
-            input_ids, mask = collate(ids, idx)
+            input_ids, mask = collate(ids, idx, args.device)
             logits = model(input_ids=input_ids, attention_mask=mask).logits
             target = soft[idx]
             kd = F.kl_div(F.log_softmax(logits / T, -1), F.log_softmax(target / T, -1), log_target=True,
@@ -241,7 +255,7 @@ def main(argv: List[str] | None = None) -> int:
             loss = (weight_kd * kd + (1 - args.alpha) * has_gold.float() * ce).mean()
             frac = step / total
             if budget:
-                frac = max(frac, (time.time() - started) / budget)
+                frac = max(frac, (time.time() - train_started) / budget)
             factor = (step + 1) / max(1, warm) if step < warm else max(0.0, (1 - frac) / max(1e-9, 1 - warm / total))
             for group, base in zip(optimizer.param_groups, base_lrs):
                 group["lr"] = base * factor
@@ -265,7 +279,7 @@ def main(argv: List[str] | None = None) -> int:
     wall = time.time() - started
     hyper = {k: getattr(args, k) for k in ("student_layers", "ffn_size", "augment", "temperature", "alpha", "epochs", "batch_size",
                                            "lr", "warmup", "weight_decay", "max_length", "seed", "augment_seed")}
-    summary = {"run_dir": os.path.relpath(run_dir, os.path.dirname(os.path.dirname(HERE))), "kind": "distillation",
+    summary = {"device": str(args.device), "run_dir": os.path.relpath(run_dir, os.path.dirname(os.path.dirname(HERE))), "kind": "distillation",
                "teachers": args.teacher, "init_from": args.init_from or args.teacher[0], "teacher_ensemble_val": teacher_val, "hyperparameters": hyper, "best": best,
                "history": history, "stopped_early": stopped_early, "train_wall_s": round(wall, 1),
                "finished_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}

@@ -69,9 +69,10 @@ def parse_args(argv: List[str] | None = None) -> argparse.Namespace:
 
     rt = p.add_argument_group("runtime")
     rt.add_argument("--threads", type=int, default=2, help="torch intra-op threads (default: %(default)s)")
+    rt.add_argument("--device", default="cpu", help="torch device, e.g. cpu or cuda (default: %(default)s)")
     rt.add_argument("--evals-per-epoch", type=int, default=2, help="validation passes per epoch (default: %(default)s)")
     rt.add_argument("--max-minutes", type=float,
-                    help="time budget: the lr decays by steps or by elapsed/budget, whichever is further along, and "
+                    help="training time budget (loading excluded): the lr decays by steps or by elapsed/budget, whichever is further along, and "
                          "training stops when the budget is spent (the best checkpoint so far is exported)")
     rt.add_argument("--version", default=time.strftime("%Y.%m.%d"), help="version written into config.json")
     return p.parse_args(argv)
@@ -99,7 +100,8 @@ def bucketed_batches(lengths: List[int], batch_size: int, rng: random.Random) ->
     return batches
 
 
-def collate(ids: List[List[int]], idx: List[int]):
+def collate(ids: List[List[int]], idx: List[int], device=None):
+    """Right-padded input_ids and attention_mask of the batch `idx`, on `device` (default: the CPU)."""
     import torch
 
     width = max(len(ids[i]) for i in idx)
@@ -109,7 +111,13 @@ def collate(ids: List[List[int]], idx: List[int]):
         seq = ids[i]
         input_ids[row, : len(seq)] = torch.tensor(seq)
         mask[row, : len(seq)] = 1
+    if device is not None:
+        input_ids, mask = input_ids.to(device, non_blocking=True), mask.to(device, non_blocking=True)
     return input_ids, mask
+
+
+def model_device(model):
+    return next(model.parameters()).device
 
 
 def evaluate(model, ids: List[List[int]], labels: List[int], batch_size: int = 128) -> Dict[str, object]:
@@ -123,9 +131,9 @@ def evaluate(model, ids: List[List[int]], labels: List[int], batch_size: int = 1
     with torch.inference_mode():
         for start in range(0, len(order), batch_size):
             idx = order[start : start + batch_size]
-            input_ids, mask = collate(ids, idx)
+            input_ids, mask = collate(ids, idx, model_device(model))
             logits = model(input_ids=input_ids, attention_mask=mask).logits
-            preds[idx] = logits.argmax(-1).numpy()
+            preds[idx] = logits.argmax(-1).cpu().numpy()
     model.train()
     return {
         "accuracy": float(accuracy_score(labels, preds)),
@@ -219,7 +227,8 @@ def main(argv: List[str] | None = None) -> int:
         config.hidden_dropout_prob = config.attention_probs_dropout_prob = args.dropout
     if args.num_layers:
         config.num_hidden_layers = args.num_layers  # from_pretrained then loads only the first N layers
-    model = AutoModelForSequenceClassification.from_pretrained(backbone, config=config)
+    # .float(): a backbone stored in fp16 (to fit a transfer) still trains in fp32.
+    model = AutoModelForSequenceClassification.from_pretrained(backbone, config=config).float().to(args.device)
     if args.freeze_embeddings:
         model.base_model.embeddings.word_embeddings.weight.requires_grad_(False)
     model.train()
@@ -232,11 +241,13 @@ def main(argv: List[str] | None = None) -> int:
 
     budget_s = args.max_minutes * 60 if args.max_minutes else None
 
+    train_started = time.time()  # the budget counts training only, not loading
+
     def progress(step: int) -> float:
         """Fraction of the run done: by steps, or by the time budget when that is further along."""
         done = step / total_steps
         if budget_s:
-            done = max(done, (time.time() - started) / budget_s)
+            done = max(done, (time.time() - train_started) / budget_s)
         return done
 
     def lr_factor(step: int) -> float:
@@ -250,12 +261,12 @@ def main(argv: List[str] | None = None) -> int:
     start_epoch, step, best, history = 0, 0, {"accuracy": -1.0}, []
     last_path = os.path.join(run_dir, "last.pt")
     if args.resume and os.path.exists(last_path):
-        state = torch.load(last_path, weights_only=False)
+        state = torch.load(last_path, weights_only=False, map_location=args.device)
         model.load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])
         start_epoch, step, best, history = state["epoch"], state["step"], state["best"], state["history"]
         random.setstate(state["py_rng"])
-        torch.set_rng_state(state["torch_rng"])
+        torch.set_rng_state(state["torch_rng"].cpu())
         print(f"resumed at epoch {start_epoch}, step {step}, best {best}", flush=True)
 
     data_rng = random.Random(args.seed)
@@ -271,8 +282,8 @@ def main(argv: List[str] | None = None) -> int:
         bar = tqdm(batches, desc=f"epoch {epoch + 1}/{args.epochs}", mininterval=30, file=sys.stdout)
         running = 0.0
         for b, idx in enumerate(bar, start=1):
-            input_ids, mask = collate(train_ids, idx)
-            target = torch.tensor([train.labels[i] for i in idx])
+            input_ids, mask = collate(train_ids, idx, args.device)
+            target = torch.tensor([train.labels[i] for i in idx], device=args.device)
             logits = model(input_ids=input_ids, attention_mask=mask).logits
             loss = F.cross_entropy(logits, target, label_smoothing=args.label_smoothing)
             if args.rdrop > 0:
@@ -310,7 +321,7 @@ def main(argv: List[str] | None = None) -> int:
     hyper = {k: getattr(args, k) for k in ("epochs", "batch_size", "lr", "head_lr", "layer_decay", "weight_decay",
                                            "warmup", "label_smoothing", "rdrop", "dropout", "num_layers", "freeze_embeddings",
                                            "max_length", "seed")}
-    summary = {"run_dir": os.path.relpath(run_dir, os.path.dirname(os.path.dirname(HERE))),
+    summary = {"device": str(args.device), "run_dir": os.path.relpath(run_dir, os.path.dirname(os.path.dirname(HERE))),
                "backbone": os.path.basename(os.path.dirname(backbone)) if backbone.endswith("/model") else backbone,
                "hyperparameters": hyper, "best": best, "history": history, "stopped_early": stopped_early,
                "train_wall_s": round(wall, 1), "finished_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
