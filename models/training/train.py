@@ -302,7 +302,7 @@ def main(argv: List[str] | None = None) -> int:
             step += 1
             running = 0.98 * running + 0.02 * loss.item() if b > 1 else loss.item()
             bar.set_postfix(loss=f"{running:.3f}", lr=f"{optimizer.param_groups[0]['lr']:.2e}", refresh=False)
-            out_of_time = budget_s is not None and progress(step) >= 1.0
+            out_of_time = budget_s is not None and step < total_steps and progress(step) >= 1.0
             if b in eval_points or out_of_time:
                 best = validation_point(model, tokenizer, val_ids, val.labels, epoch=epoch + b / batches_per_epoch,
                                         step=step, loss=running, started=started, history=history, best=best,

@@ -5,15 +5,16 @@ import { promisify } from 'node:util';
 
 // Issue 4's guard: the committed default model, loaded the way users load it (no --model), must keep
 // its validation accuracy through `emotion-stream eval`, so no later change degrades it silently.
-// The floor sits half a point above the issue's 0.93 because the model measures 0.9385 here: a
-// drop of more than ~7 of the 2 000 texts fails. (int8 scores move by a few texts with batch
-// composition, which the micro-batcher's timing can change; see models/README.md.)
+// The floors sit just under what the model measures here (accuracy 0.9395, macro-F1 0.9188), well
+// above the issue's 0.93: a drop of more than ~7 of the 2 000 texts fails. (int8 scores move by a
+// few texts with batch composition, which the micro-batcher's timing can change: 0.938-0.940 across
+// eval settings; see models/README.md.)
 // The data is not in the repo; CI reads it from ../shared (EMOTION_DATA_DIR overrides).
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const DATA_DIR = process.env.EMOTION_DATA_DIR ?? path.resolve(REPO, '..', 'shared', 'data', 'emotion');
 const VAL = path.join(DATA_DIR, 'val.txt');
-const ACCURACY_FLOOR = 0.935;
-const MACRO_F1_FLOOR = 0.9;
+const ACCURACY_FLOOR = 0.936;
+const MACRO_F1_FLOOR = 0.91;
 
 interface EvalSummary {
   accuracy: number;
