@@ -59,13 +59,9 @@ export async function startWorker(
     });
     const dlqSettings = dlqSettingsFromEnv(options.env ?? process.env);
     const deadLetters = await openDeadLetterStore(
-      {
-        ...dlqSettings,
-        redisUrl: config.redisUrl,
-        queueName: config.dlqQueue,
-        kafkaBrokers: config.kafka.brokers,
-      },
+      { ...dlqSettings, redisUrl: config.redisUrl, queueName: config.dlqQueue },
       (error) => logger.warn({ err: error }, 'dead-letter store: Redis error'),
+      kafka,
     );
     opened.unshift({ name: 'dead-letter store', close: () => deadLetters.close() });
     const classifier = await createClassifier({

@@ -132,7 +132,7 @@ export function register(program: Command): void {
       const service = createAlertsService(
         { outputTopic: flags.outputTopic, alertTopic: flags.alertTopic, groupId: flags.group, detector },
         {
-          kafka: kafkaFrom(flags),
+          kafka: kafkaFrom(flags, logger),
           decoder: codec.tweetEmotionDecoder,
           codec: createAlertCodec(),
           clock: systemClock,

@@ -62,7 +62,7 @@ export function register(program: Command): void {
           groupPrefix: 'emotion-stream-dashboard',
         },
         {
-          kafka: kafkaFrom(flags),
+          kafka: kafkaFrom(flags, logger),
           decoder: codec.tweetEmotionDecoder,
           decodeAlert: (value) => alertCodec.decode(value),
           sink: server,

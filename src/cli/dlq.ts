@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { createInterface } from 'node:readline/promises';
+import pino from 'pino';
 import { dlqSettingsFromEnv, type DlqSettings } from '../config/dlq-settings';
 import { ConfigError } from '../core';
 import {
@@ -9,6 +10,7 @@ import {
   type OpenedDeadLetterStore,
 } from '../dlq';
 import { decodedHeaders, formatEntryTable } from './dlq-format';
+import { kafkaFrom } from './stream-flags';
 
 interface ConnectionFlags {
   redisUrl?: string;
@@ -128,7 +130,13 @@ export function register(program: Command): void {
       if (flags.all && ids.length > 0)
         throw new ConfigError('dlq replay takes either entry ids or --all, not both');
       await withStore(flags, async ({ store }, settings) => {
-        const publisher = await KafkaRecordPublisher.connect(settings.kafkaBrokers);
+        // KAFKA_SSL* / KAFKA_SASL* apply as for the worker; kafkajs' retry chatter stays quiet (the one
+        // error that matters is reported).
+        const kafka = kafkaFrom(
+          { brokers: settings.kafkaBrokers.join(','), clientId: 'emotion-stream-dlq' },
+          pino({ level: 'silent' }),
+        );
+        const publisher = await KafkaRecordPublisher.connect(kafka);
         try {
           const report = await replayDeadLetters(store, publisher, {
             ids,

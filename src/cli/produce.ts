@@ -3,7 +3,7 @@ import { SingleBar } from 'cli-progress';
 import pino from 'pino';
 import { randomUUID } from 'node:crypto';
 import { createCodec } from '../codec';
-import { loadWorkerConfig } from '../config/worker-config';
+import { loadKafkaConnection } from '../config/worker-config';
 import { createKafkaClient } from '../pipeline/kafka-client';
 import { classifyError } from '../core';
 import { countLines } from './produce/count-lines';
@@ -65,12 +65,7 @@ async function produce(flags: ProduceFlags): Promise<void> {
   // The worker's Kafka settings (KAFKA_SSL*, KAFKA_SASL*, KAFKA_CLIENT_ID) apply here too, so produce reaches
   // any cluster the worker does. kafkajs' own retry chatter is silenced: the one error that matters is
   // reported below.
-  const { kafka: connection } = loadWorkerConfig({
-    ...process.env,
-    KAFKA_BROKERS: flags.brokers,
-    INPUT_TOPIC: flags.topic,
-    OUTPUT_TOPIC: `${flags.topic}.unused`,
-  });
+  const connection = loadKafkaConnection({ ...process.env, KAFKA_BROKERS: flags.brokers });
   const kafka = createKafkaClient(
     { ...connection, clientId: `${connection.clientId}-produce` },
     pino({ level: 'silent' }),

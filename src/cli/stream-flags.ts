@@ -1,7 +1,10 @@
 import { Option } from 'commander';
-import { Kafka, logLevel } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
 import { createCodec, type Codec } from '../codec';
+import { loadKafkaConnection } from '../config/worker-config';
 import { ConfigError, EmotionStreamError, KafkaUnavailableError } from '../core';
+import { createKafkaClient } from '../pipeline/kafka-client';
 
 /** Flags shared by the commands that read the output topic (`alerts`, `dashboard`). */
 export interface StreamFlags {
@@ -15,7 +18,10 @@ export interface StreamFlags {
 
 export function streamOptions(): Option[] {
   return [
-    new Option('--brokers <list>', 'Kafka bootstrap brokers, comma-separated')
+    new Option(
+      '--brokers <list>',
+      "Kafka bootstrap brokers, comma-separated (TLS/SASL: the worker's KAFKA_SSL* and KAFKA_SASL* variables apply)",
+    )
       .env('KAFKA_BROKERS')
       .default('127.0.0.1:9092'),
     new Option('--client-id <id>', 'Kafka client id').env('KAFKA_CLIENT_ID').default('emotion-stream'),
@@ -44,14 +50,17 @@ export function commaList(value: string): string[] {
     .filter(Boolean);
 }
 
-export function kafkaFrom(flags: StreamFlags): Kafka {
-  const brokers = commaList(flags.brokers);
-  if (brokers.length === 0 || brokers.some((broker) => !/^[^\s:,]+:\d{1,5}$/.test(broker))) {
-    throw new ConfigError(
-      `KAFKA_BROKERS: expected host:port[,host:port...], got ${JSON.stringify(flags.brokers)}`,
-    );
-  }
-  return new Kafka({ clientId: flags.clientId, brokers, logLevel: logLevel.ERROR });
+/**
+ * A Kafka client for --brokers/--client-id with the worker's TLS and SASL settings (KAFKA_SSL*,
+ * KAFKA_SASL* from the environment), so these commands reach every cluster the worker reaches.
+ */
+export function kafkaFrom(flags: Pick<StreamFlags, 'brokers' | 'clientId'>, logger: Logger): Kafka {
+  const connection = loadKafkaConnection({
+    ...process.env,
+    KAFKA_BROKERS: flags.brokers,
+    KAFKA_CLIENT_ID: flags.clientId,
+  });
+  return createKafkaClient(connection, logger);
 }
 
 /** The codec that reads the worker's output topic: raw Avro, or Confluent with --schema-registry-url. */

@@ -137,7 +137,7 @@ const schema = z.object({
  * Rules between settings, checked on the raw values so they are reported together with the
  * per-setting problems (zod skips refinements once a field fails).
  */
-function crossFieldProblems(env: Record<string, string | undefined>): string[] {
+function kafkaProblems(env: Record<string, string | undefined>): string[] {
   const set = (name: string) => Boolean(env[name]?.trim());
   const problems: string[] = [];
   if (set('KAFKA_SASL_MECHANISM') && (!set('KAFKA_SASL_USERNAME') || !set('KAFKA_SASL_PASSWORD'))) {
@@ -149,6 +149,11 @@ function crossFieldProblems(env: Record<string, string | undefined>): string[] {
   if (set('KAFKA_SSL_CERT_FILE') !== set('KAFKA_SSL_KEY_FILE')) {
     problems.push('  KAFKA_SSL_CERT_FILE: KAFKA_SSL_CERT_FILE and KAFKA_SSL_KEY_FILE go together');
   }
+  return problems;
+}
+
+function crossFieldProblems(env: Record<string, string | undefined>): string[] {
+  const problems = kafkaProblems(env);
   const input = env.INPUT_TOPIC?.trim() || 'tweets';
   const output = env.OUTPUT_TOPIC?.trim() || 'tweets.emotions';
   if (input === output)
@@ -159,47 +164,81 @@ function crossFieldProblems(env: Record<string, string | undefined>): string[] {
 /** The environment variables the worker reads (the keys of its schema). */
 export const WORKER_SETTING_NAMES: readonly string[] = Object.keys(schema.shape);
 
+const connectionSchema = schema.pick({
+  KAFKA_BROKERS: true,
+  KAFKA_CLIENT_ID: true,
+  KAFKA_SSL: true,
+  KAFKA_SSL_CA_FILE: true,
+  KAFKA_SSL_CERT_FILE: true,
+  KAFKA_SSL_KEY_FILE: true,
+  KAFKA_SSL_REJECT_UNAUTHORIZED: true,
+  KAFKA_SASL_MECHANISM: true,
+  KAFKA_SASL_USERNAME: true,
+  KAFKA_SASL_PASSWORD: true,
+});
+
+/** Parses `env` with `shape`, or throws one ConfigError naming every invalid setting (passwords not echoed). */
+function parseSettings<T extends z.ZodObject>(
+  shape: T,
+  env: Record<string, string | undefined>,
+  problems: string[],
+  what: string,
+): z.output<T> {
+  const parsed = shape.safeParse(env);
+  if (parsed.success && problems.length === 0) return parsed.data;
+  const issues = parsed.success ? [] : parsed.error.issues;
+  const lines = issues.map((issue) => {
+    const name = String(issue.path[0] ?? 'settings');
+    const value = env[name];
+    const shown = value === undefined || /PASSWORD/.test(name) ? '' : ` (got ${JSON.stringify(value)})`;
+    return `  ${name}: ${issue.message}${shown}`;
+  });
+  throw new ConfigError(`invalid ${what}:\n${[...lines, ...problems].join('\n')}`);
+}
+
+function connectionFrom(e: z.output<typeof connectionSchema>): KafkaConnectionConfig {
+  const useSsl = e.KAFKA_SSL || Boolean(e.KAFKA_SSL_CA_FILE || e.KAFKA_SSL_CERT_FILE);
+  return {
+    brokers: e.KAFKA_BROKERS,
+    clientId: e.KAFKA_CLIENT_ID,
+    ssl: useSsl
+      ? {
+          caFile: e.KAFKA_SSL_CA_FILE,
+          certFile: e.KAFKA_SSL_CERT_FILE,
+          keyFile: e.KAFKA_SSL_KEY_FILE,
+          rejectUnauthorized: e.KAFKA_SSL_REJECT_UNAUTHORIZED,
+        }
+      : false,
+    sasl:
+      e.KAFKA_SASL_MECHANISM && e.KAFKA_SASL_USERNAME && e.KAFKA_SASL_PASSWORD
+        ? {
+            mechanism: e.KAFKA_SASL_MECHANISM,
+            username: e.KAFKA_SASL_USERNAME,
+            password: e.KAFKA_SASL_PASSWORD,
+          }
+        : undefined,
+  };
+}
+
+/**
+ * Only the Kafka connection settings (KAFKA_BROKERS, KAFKA_CLIENT_ID, KAFKA_SSL*, KAFKA_SASL*), validated
+ * like the worker's: for the commands beside the worker (produce, alerts, dashboard, dlq replay), so they
+ * reach every cluster the worker reaches without tripping over worker-only settings.
+ */
+export function loadKafkaConnection(env: NodeJS.ProcessEnv = process.env): KafkaConnectionConfig {
+  const picked = Object.fromEntries(Object.keys(connectionSchema.shape).map((name) => [name, env[name]]));
+  return connectionFrom(parseSettings(connectionSchema, picked, kafkaProblems(picked), 'Kafka settings'));
+}
+
 /**
  * Reads and validates the worker's settings. Throws one ConfigError naming every invalid
  * setting (not just the first), so a misconfigured deployment is fixed in one round.
  */
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
   const picked = Object.fromEntries(WORKER_SETTING_NAMES.map((name) => [name, env[name]]));
-  const parsed = schema.safeParse(picked);
-  const problems = crossFieldProblems(picked);
-  if (!parsed.success || problems.length > 0) {
-    const issues = parsed.success ? [] : parsed.error.issues;
-    const lines = issues.map((issue) => {
-      const name = String(issue.path[0] ?? 'settings');
-      const value = env[name];
-      const shown = value === undefined || /PASSWORD/.test(name) ? '' : ` (got ${JSON.stringify(value)})`;
-      return `  ${name}: ${issue.message}${shown}`;
-    });
-    throw new ConfigError(`invalid worker settings:\n${[...lines, ...problems].join('\n')}`);
-  }
-  const e = parsed.data;
-  const useSsl = e.KAFKA_SSL || Boolean(e.KAFKA_SSL_CA_FILE || e.KAFKA_SSL_CERT_FILE);
+  const e = parseSettings(schema, picked, crossFieldProblems(picked), 'worker settings');
   return {
-    kafka: {
-      brokers: e.KAFKA_BROKERS,
-      clientId: e.KAFKA_CLIENT_ID,
-      ssl: useSsl
-        ? {
-            caFile: e.KAFKA_SSL_CA_FILE,
-            certFile: e.KAFKA_SSL_CERT_FILE,
-            keyFile: e.KAFKA_SSL_KEY_FILE,
-            rejectUnauthorized: e.KAFKA_SSL_REJECT_UNAUTHORIZED,
-          }
-        : false,
-      sasl:
-        e.KAFKA_SASL_MECHANISM && e.KAFKA_SASL_USERNAME && e.KAFKA_SASL_PASSWORD
-          ? {
-              mechanism: e.KAFKA_SASL_MECHANISM,
-              username: e.KAFKA_SASL_USERNAME,
-              password: e.KAFKA_SASL_PASSWORD,
-            }
-          : undefined,
-    },
+    kafka: connectionFrom(e),
     inputTopic: e.INPUT_TOPIC,
     outputTopic: e.OUTPUT_TOPIC,
     outputPartitions: e.OUTPUT_PARTITIONS,
@@ -207,7 +246,8 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     groupId: e.GROUP_ID,
     sessionTimeoutMs: e.KAFKA_SESSION_TIMEOUT_MS,
     schemaRegistryUrl: e.SCHEMA_REGISTRY_URL,
-    inputWriterSchemaPath: e.INPUT_WRITER_SCHEMA === undefined ? undefined : path.resolve(e.INPUT_WRITER_SCHEMA),
+    inputWriterSchemaPath:
+      e.INPUT_WRITER_SCHEMA === undefined ? undefined : path.resolve(e.INPUT_WRITER_SCHEMA),
     maxTextBytes: e.MAX_TEXT_BYTES,
     redisUrl: e.REDIS_URL,
     dlqQueue: e.DLQ_QUEUE,

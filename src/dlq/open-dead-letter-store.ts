@@ -1,6 +1,6 @@
-import { Kafka, type Producer } from 'kafkajs';
+import type { Kafka, Producer } from 'kafkajs';
 import type { DlqSettings } from '../config/dlq-settings';
-import { classifyError } from '../core';
+import { classifyError, ConfigError } from '../core';
 import { BullmqDeadLetterStore } from './bullmq-dead-letter-store';
 import { KafkaDeadLetterMirror } from './dead-letter-mirror';
 import { createFailFastRedis } from './redis-client';
@@ -13,23 +13,24 @@ export interface OpenedDeadLetterStore {
 
 /**
  * Builds the dead-letter store from settings: a fail-fast Redis client, the BullMQ queue and, when
- * `mirrorTopic` is set, a Kafka mirror on its own idempotent producer.
+ * `mirrorTopic` is set, a Kafka mirror on its own idempotent producer, made from `kafka` (the
+ * caller's client, so the mirror uses the same brokers, TLS and SASL settings as everything else).
  */
 export async function openDeadLetterStore(
-  settings: Pick<DlqSettings, 'redisUrl' | 'queueName' | 'redisTimeoutMs' | 'mirrorTopic' | 'kafkaBrokers'>,
+  settings: Pick<DlqSettings, 'redisUrl' | 'queueName' | 'redisTimeoutMs' | 'mirrorTopic'>,
   onRedisError?: (error: Error) => void,
+  kafka?: Kafka,
 ): Promise<OpenedDeadLetterStore> {
+  if (settings.mirrorTopic && !kafka) {
+    throw new ConfigError(`DLQ_TOPIC=${settings.mirrorTopic}: the dead-letter mirror needs a Kafka client`);
+  }
   const redis = createFailFastRedis(settings.redisUrl, {
     timeoutMs: settings.redisTimeoutMs,
     onError: onRedisError,
   });
   let producer: Producer | undefined;
-  if (settings.mirrorTopic) {
-    producer = new Kafka({
-      clientId: 'emotion-stream-dlq-mirror',
-      brokers: settings.kafkaBrokers,
-      logLevel: 1,
-    }).producer({
+  if (settings.mirrorTopic && kafka) {
+    producer = kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
     });

@@ -1,4 +1,4 @@
-import { Kafka, type Producer } from 'kafkajs';
+import type { Kafka, Producer } from 'kafkajs';
 import { classifyError } from '../core';
 import type { OriginalRecord } from './dead-letter-entry';
 
@@ -16,8 +16,8 @@ export interface RecordPublisher {
 export class KafkaRecordPublisher implements RecordPublisher {
   private constructor(private readonly producer: Producer) {}
 
-  static async connect(brokers: string[], clientId = 'emotion-stream-dlq'): Promise<KafkaRecordPublisher> {
-    const kafka = new Kafka({ clientId, brokers, logLevel: 1 /* ERROR */ });
+  /** `kafka`: the client to produce with (brokers, TLS, SASL); the publisher owns the producer it makes. */
+  static async connect(kafka: Kafka): Promise<KafkaRecordPublisher> {
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     try {
       await producer.connect();

@@ -64,7 +64,6 @@ export async function replayScenario(events: number): Promise<ScenarioRow> {
       redisUrl: redisUrl(),
       queueName: topics.dlq,
       redisTimeoutMs: 15_000,
-      kafkaBrokers: kafkaBrokers(),
       mirrorTopic: undefined,
     });
     const buggy = createStreamWorker({

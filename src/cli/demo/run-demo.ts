@@ -124,7 +124,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     const producer = startCliProcess('produce', ['produce', '--file', streamFile, '--topic', topics.input, '--rate', String(options.rate)], env, logDir);
     if ((await producer.exited) !== 0) throw new DemoFailed(`produce failed; last lines of ${producer.logFile}:\n${producer.tail()}`);
 
-    const dlq = await openDeadLetterStore({ redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379', queueName: dlqQueue, redisTimeoutMs: 5_000, mirrorTopic: undefined, kafkaBrokers: brokers });
+    const dlq = await openDeadLetterStore({ redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379', queueName: dlqQueue, redisTimeoutMs: 5_000, mirrorTopic: undefined });
     let deadLettered = 0;
     try {
       await waitUntil('every tweet to be enriched or dead-lettered', options.drainTimeoutMs, async () => {

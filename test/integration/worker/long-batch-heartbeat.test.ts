@@ -40,7 +40,6 @@ test('a model run longer than the session timeout keeps the member in the group 
     queueName: topics.dlq,
     redisTimeoutMs: 2_000,
     mirrorTopic: undefined,
-    kafkaBrokers: config.kafka.brokers,
   });
   const logger = testLogger();
   const worker = createStreamWorker({

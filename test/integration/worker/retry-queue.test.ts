@@ -43,7 +43,6 @@ test('a flaky record comes out through the retry queue; a hopeless one is dead-l
     queueName: topics.dlq,
     redisTimeoutMs: 2_000,
     mirrorTopic: undefined,
-    kafkaBrokers: config.kafka.brokers,
   });
   const workerKafka = createKafkaClient(config.kafka, logger);
   const stages = {

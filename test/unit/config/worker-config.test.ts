@@ -1,6 +1,10 @@
 import path from 'node:path';
 import { ConfigError } from '../../../src/core';
-import { loadWorkerConfig, WORKER_SETTING_NAMES } from '../../../src/config/worker-config';
+import {
+  loadKafkaConnection,
+  loadWorkerConfig,
+  WORKER_SETTING_NAMES,
+} from '../../../src/config/worker-config';
 import { WORKER_SETTINGS } from '../../../src/config/worker-settings';
 import { DEFAULT_MODEL_DIR } from '../../../src/config/defaults';
 
@@ -108,5 +112,49 @@ describe('loadWorkerConfig', () => {
     }
     expect(error.message).toContain('"soon"');
     expect(error.message).not.toContain('secret');
+  });
+});
+
+describe('loadKafkaConnection', () => {
+  it('reads the connection like the worker and ignores worker-only settings', () => {
+    const env = {
+      KAFKA_BROKERS: 'a:9092, b:9093',
+      KAFKA_SASL_MECHANISM: 'scram-sha-256',
+      KAFKA_SASL_USERNAME: 'u',
+      KAFKA_SASL_PASSWORD: 'p',
+      KAFKA_SSL: 'true',
+      // Invalid for the worker, irrelevant to a connection (alerts, dashboard, produce, dlq replay):
+      HTTP_PORT: 'not-a-port',
+      INPUT_TOPIC: 'same',
+      OUTPUT_TOPIC: 'same',
+    };
+    expect(loadKafkaConnection(env)).toEqual({
+      brokers: ['a:9092', 'b:9093'],
+      clientId: 'emotion-stream',
+      ssl: { caFile: undefined, certFile: undefined, keyFile: undefined, rejectUnauthorized: true },
+      sasl: { mechanism: 'scram-sha-256', username: 'u', password: 'p' },
+    });
+    expect(loadWorkerConfig({ ...env, HTTP_PORT: '9464', OUTPUT_TOPIC: 'out' }).kafka).toEqual(
+      loadKafkaConnection(env),
+    );
+  });
+
+  it('names every invalid connection setting, without echoing the password', () => {
+    let error: unknown;
+    try {
+      loadKafkaConnection({
+        KAFKA_BROKERS: 'nohostport',
+        KAFKA_SASL_MECHANISM: 'plain',
+        KAFKA_SASL_PASSWORD: 'secret',
+      });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as ConfigError).message;
+    expect(message).toContain('invalid Kafka settings');
+    expect(message).toContain('KAFKA_BROKERS:');
+    expect(message).toContain('KAFKA_SASL_MECHANISM: needs KAFKA_SASL_USERNAME');
+    expect(message).not.toContain('secret');
   });
 });
