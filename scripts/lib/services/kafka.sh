@@ -207,11 +207,12 @@ kafka_status() {
 
 kafka_purge() { rm -rf "$KAFKA_STATE"; }
 
-# The SASL listener's address and test account, for `scripts/services env`: only for the broker this checkout
-# runs (an external KAFKA_BROKERS cluster has its own security settings).
+# The SASL listener's address and test account, for `scripts/services env`: for the local broker (this
+# checkout's, or another checkout's on the same ports) when its SASL port listens; not for an external
+# KAFKA_BROKERS cluster, which has its own security settings.
 kafka_sasl_env() {
   kafka_external && return 0
-  grep -q "^listeners=.*SASL_PLAINTEXT://" "$KAFKA_MARKER" 2>/dev/null || return 0
+  port_in_use "$KAFKA_SASL_PORT" || return 0
   printf 'KAFKA_SASL_BROKERS=127.0.0.1:%s\nKAFKA_SASL_TEST_USERNAME=%s\nKAFKA_SASL_TEST_PASSWORD=%s\n' \
     "$KAFKA_SASL_PORT" "$KAFKA_SASL_TEST_USERNAME" "$KAFKA_SASL_TEST_PASSWORD"
 }
