@@ -3,7 +3,9 @@ import { createAlertCodec } from '../alerts/alert-codec';
 import { groupDimensions, spikeDetectorOptions, type GroupDimension } from '../alerts/alert-options';
 import { systemClock } from '../alerts/clock';
 import { ConfigError } from '../core';
+import { startOpsServer, type OpsServer } from '../ops';
 import { createAlertsService } from '../pipeline/alerts-service';
+import { AlertsMetrics } from '../telemetry/alerts-metrics';
 import { createLogger } from '../telemetry/logger';
 import {
   asKafkaError,
@@ -29,6 +31,7 @@ interface AlertFlags extends StreamFlags {
   idleMs: string;
   minBaselineEvents: string;
   groupBy: string;
+  httpPort: string;
 }
 
 function detectorFrom(flags: AlertFlags) {
@@ -125,6 +128,11 @@ export function register(program: Command): void {
         .env('ALERT_GROUP_BY')
         .default('all'),
     )
+    .addOption(
+      new Option('--http-port <port>', 'port of /metrics (Prometheus), /healthz and /readyz; 0 = none')
+        .env('ALERTS_HTTP_PORT')
+        .default('9465'),
+    )
     .action(async (flags: AlertFlags) => {
       const detector = detectorFrom(flags);
       const logger = createLogger({ level: flags.logLevel as 'info', name: 'emotion-stream-alerts' });
@@ -139,6 +147,18 @@ export function register(program: Command): void {
           logger,
         },
       );
+      const httpPort = wholeNumber('ALERTS_HTTP_PORT', flags.httpPort);
+      if (httpPort > 65_535)
+        throw new ConfigError(`ALERTS_HTTP_PORT: expected a port <= 65535, got ${httpPort}`);
+      let ops: OpsServer | undefined;
+      if (httpPort > 0) {
+        ops = await startOpsServer({
+          port: httpPort,
+          metrics: new AlertsMetrics(() => service.stats()),
+          logger,
+        });
+        logger.info({ url: ops.url }, 'alerts: /metrics, /healthz and /readyz served');
+      }
       // Listen for signals first: start() waits for the output topic when the worker has not created it yet.
       const signal = untilSignal();
       const started = await Promise.race([
@@ -146,6 +166,7 @@ export function register(program: Command): void {
           () => true,
           async (error: unknown) => {
             await service.stop();
+            await ops?.close();
             throw asKafkaError(error, flags.brokers);
           },
         ),
@@ -164,5 +185,6 @@ export function register(program: Command): void {
       }
       logger.info({ signal: await signal, ...service.stats() }, 'alerts: stopping');
       await service.stop();
+      await ops?.close();
     });
 }

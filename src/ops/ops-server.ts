@@ -2,6 +2,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Metrics } from '../telemetry';
+
+/** What the server needs of a metric set: the worker's Metrics, or the alerts service's. */
+export type ServedMetrics = Pick<Metrics, 'ready' | 'readinessCheck' | 'expose'>;
 import { evaluateReadiness, type ReadinessCheck, type ReadinessReport } from './readiness';
 
 /** Options of {@link startOpsServer}. */
@@ -10,7 +13,7 @@ export interface OpsServerOptions {
   port: number;
   /** Interface to bind. @defaultValue `0.0.0.0` (probes come from the kubelet, scrapes from Prometheus) */
   host?: string;
-  metrics: Metrics;
+  metrics: ServedMetrics;
   /** Named conditions of /readyz, e.g. `{ consumer, model, redis }`. @defaultValue none (always ready) */
   readinessChecks?: Record<string, ReadinessCheck>;
   /** A check slower than this fails. Kubernetes' default probe timeout is 1 s. @defaultValue 800 */

@@ -2,5 +2,6 @@ export * from './trace-headers';
 export * from './batch-trace';
 export * from './tracing';
 export * from './metrics';
+export * from './alerts-metrics';
 export * from './logger';
 export * as semconv from './semconv';

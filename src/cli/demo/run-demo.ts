@@ -93,7 +93,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     });
 
     children.push(startCliProcess('worker', ['worker'], { ...env, HTTP_PORT: String(options.workerHttpPort) }, logDir));
-    children.push(startCliProcess('alerts', ['alerts'], { ...env, HTTP_PORT: String(options.workerHttpPort + 1) }, logDir));
+    children.push(startCliProcess('alerts', ['alerts'], { ...env, ALERTS_HTTP_PORT: String(options.workerHttpPort + 1) }, logDir));
     children.push(startCliProcess('dashboard', ['dashboard'], { ...env, DASHBOARD_PORT: String(options.dashboardPort) }, logDir));
     print('starting the worker (loads the model), spike alerts and the dashboard ...');
     await waitUntil('the worker to join its consumer group', 120_000, async () => {
