@@ -1,5 +1,5 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import { METRIC_PREFIX } from './metrics';
+import { METRIC_PREFIX, readinessGauges } from './metrics';
 
 /** What the alerts service counts (its `stats()`), read at every scrape. */
 export interface AlertsStatsSnapshot {
@@ -57,67 +57,40 @@ export class AlertsMetrics {
         this.inc({ outcome: 'undecodable' }, s.decodeErrors);
       },
     });
-    new Counter({
-      name: `${METRIC_PREFIX}alerts_published_total`,
-      help: 'Spike alerts acknowledged by the alert topic.',
-      registers,
-      collect() {
-        this.reset();
-        this.inc(stats().published);
-      },
-    });
-    new Counter({
-      name: `${METRIC_PREFIX}alerts_suppressed_total`,
-      help: "Firings held back by a rule's cooldown.",
-      registers,
-      collect() {
-        this.reset();
-        this.inc(stats().suppressed);
-      },
-    });
-    new Gauge({
-      name: `${METRIC_PREFIX}alerts_open_windows`,
-      help: 'Event-time windows still open (per label and group).',
-      registers,
-      collect() {
-        this.set(stats().openWindows);
-      },
-    });
-    new Gauge({
-      name: `${METRIC_PREFIX}alerts_pending`,
-      help: 'Alerts fired but not yet acknowledged by the alert topic.',
-      registers,
-      collect() {
-        this.set(stats().pendingAlerts);
-      },
-    });
-    new Gauge({
-      name: `${METRIC_PREFIX}alerts_watermark_seconds`,
-      help: 'Event time (Unix seconds) up to which windows are closed; 0 before the first event. Alert on it standing still.',
-      registers,
-      collect() {
-        this.set((stats().watermark ?? 0) / 1000);
-      },
-    });
-    new Gauge({
-      name: `${METRIC_PREFIX}alerts_active`,
-      help: '1 when this replica holds the partitions and evaluates the rules; 0 while it waits as a standby.',
-      registers,
-      collect() {
-        this.set(stats().active ? 1 : 0);
-      },
-    });
-    this.ready = new Gauge({
-      name: `${METRIC_PREFIX}ready`,
-      help: '1 when every readiness check passed at the last probe or scrape, else 0.',
-      registers,
-    });
-    this.readinessCheck = new Gauge({
-      name: `${METRIC_PREFIX}readiness_check`,
-      help: '1 when the named readiness check passed at the last probe or scrape, else 0.',
-      labelNames: ['check'],
-      registers,
-    });
+    const count = (name: string, help: string, read: (s: AlertsStatsSnapshot) => number) =>
+      new Counter({
+        name: `${METRIC_PREFIX}alerts_${name}`,
+        help,
+        registers,
+        collect() {
+          this.reset();
+          this.inc(read(stats()));
+        },
+      });
+    const gauge = (name: string, help: string, read: (s: AlertsStatsSnapshot) => number) =>
+      new Gauge({
+        name: `${METRIC_PREFIX}alerts_${name}`,
+        help,
+        registers,
+        collect() {
+          this.set(read(stats()));
+        },
+      });
+    count('published_total', 'Spike alerts acknowledged by the alert topic.', (s) => s.published);
+    count('suppressed_total', "Firings held back by a rule's cooldown.", (s) => s.suppressed);
+    gauge('open_windows', 'Event-time windows still open (per label and group).', (s) => s.openWindows);
+    gauge('pending', 'Alerts fired but not yet acknowledged by the alert topic.', (s) => s.pendingAlerts);
+    gauge(
+      'watermark_seconds',
+      'Event time (Unix seconds) up to which windows are closed; 0 before the first event. Alert on it standing still.',
+      (s) => (s.watermark ?? 0) / 1000,
+    );
+    gauge(
+      'active',
+      '1 when this replica holds the partitions and evaluates the rules; 0 while it waits as a standby.',
+      (s) => (s.active ? 1 : 0),
+    );
+    ({ ready: this.ready, readinessCheck: this.readinessCheck } = readinessGauges(registers));
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
   }
 

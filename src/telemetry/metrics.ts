@@ -27,6 +27,26 @@ export type Source<T> = () => Promise<T> | T;
 
 export const METRIC_PREFIX = 'emotion_stream_';
 
+/** The gauges the ops server's /readyz and /metrics keep current; every served metric set has them. */
+export function readinessGauges(registers: Registry[]): {
+  ready: Gauge<never>;
+  readinessCheck: Gauge<'check'>;
+} {
+  return {
+    ready: new Gauge({
+      name: `${METRIC_PREFIX}ready`,
+      help: '1 when every readiness check passed at the last probe or scrape, else 0.',
+      registers,
+    }),
+    readinessCheck: new Gauge({
+      name: `${METRIC_PREFIX}readiness_check`,
+      help: '1 when the named readiness check passed at the last probe or scrape, else 0.',
+      labelNames: ['check'],
+      registers,
+    }),
+  };
+}
+
 // Buckets are in seconds (Prometheus base unit). Inference spans one batch on a CPU: 5 ms to 30 s.
 const INFERENCE_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 // Event time -> produced includes the producer's own delay and replays of old data: up to an hour.
@@ -136,17 +156,7 @@ export class Metrics {
       labelNames: ['model', 'version', 'labels'],
       registers,
     });
-    this.ready = new Gauge({
-      name: `${METRIC_PREFIX}ready`,
-      help: '1 when every readiness check passed at the last probe or scrape, else 0.',
-      registers,
-    });
-    this.readinessCheck = new Gauge({
-      name: `${METRIC_PREFIX}readiness_check`,
-      help: '1 when the named readiness check passed at the last probe or scrape, else 0.',
-      labelNames: ['check'],
-      registers,
-    });
+    ({ ready: this.ready, readinessCheck: this.readinessCheck } = readinessGauges(registers));
     this.collectionErrors = new Counter({
       name: `${METRIC_PREFIX}metric_collection_errors_total`,
       help: 'Scrape-time collections that failed (the metric kept its previous value).',
