@@ -37,7 +37,9 @@ function kustomizationResources(): string[] {
 }
 
 function manifestsIn(file: string): Manifest[] {
-  return parseAllDocuments(readFileSync(path.join(k8sDir, file), 'utf8')).map((doc) => doc.toJS() as Manifest);
+  return parseAllDocuments(readFileSync(path.join(k8sDir, file), 'utf8')).map(
+    (doc) => doc.toJS() as Manifest,
+  );
 }
 
 describe('deploy/k8s', () => {
@@ -61,7 +63,8 @@ describe('deploy/k8s', () => {
 
   it('wires probes, resources, the PDB and KEDA to the same worker', () => {
     const all = resources.flatMap(manifestsIn);
-    const byKind = (kind: string) => all.filter((m) => m.kind === kind) as unknown as Array<Record<string, never>>;
+    const byKind = (kind: string) =>
+      all.filter((m) => m.kind === kind) as unknown as Array<Record<string, never>>;
     const deployment = JSON.parse(JSON.stringify(byKind('Deployment')[0])) as {
       metadata: { name: string };
       spec: { template: { spec: { containers: Array<Record<string, unknown>> } } };
@@ -74,5 +77,21 @@ describe('deploy/k8s', () => {
     expect(byKind('ScaledObject')[0]).toHaveProperty('spec.scaleTargetRef.name', deployment.metadata.name);
     expect(byKind('ConfigMap')).toHaveLength(1);
     expect(byKind('Secret')).toHaveLength(1);
+  });
+
+  it('runs the alerts service with probes on the port it serves (ALERTS_HTTP_PORT)', () => {
+    const [alerts] = manifestsIn('alerts-deployment.yaml') as unknown as Array<{
+      spec: { template: { spec: { containers: Array<Record<string, unknown>> } } };
+    }>;
+    const container = alerts.spec.template.spec.containers[0] as {
+      args: string[];
+      env: Array<{ name: string; value?: string }>;
+      ports: Array<{ containerPort: number }>;
+    };
+    expect(container.args).toEqual(['alerts']);
+    const port = container.env.find((entry) => entry.name === 'ALERTS_HTTP_PORT')?.value;
+    expect(Number(port)).toBe(container.ports[0].containerPort);
+    expect(container).toHaveProperty('livenessProbe.httpGet.path', '/healthz');
+    expect(container).toHaveProperty('readinessProbe.httpGet.path', '/readyz');
   });
 });
