@@ -101,6 +101,7 @@ export async function startWorker(
       policy: retryPolicy,
       deadLetters: countDeadLetters(deadLetters.store, metrics),
       observer,
+      tracer: tracing.enabled ? tracing.tracer : undefined,
       stages: {
         decoder: codec.decoder,
         classifier,

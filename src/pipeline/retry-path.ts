@@ -1,8 +1,10 @@
+import type { Tracer } from '@opentelemetry/api';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { DeadLetterSink } from '../core';
 import { BullmqRetryQueue, createBlockingRedis, createFailFastRedis, type RetryPolicy } from '../dlq';
 import { createOutputProducer } from '../egress/output-producer';
+import { BatchTrace, semconv } from '../telemetry';
 import type { PipelineObserver } from './pipeline-observer';
 import { processChunk, type ChunkStages } from './process-chunk';
 import { createStopController } from './stop-signal';
@@ -23,6 +25,12 @@ export interface RetryPathOptions {
   logger: Logger;
   /** Metrics hooks: records produced by a retry, and records handed to the retry queue. @defaultValue none */
   observer?: Pick<PipelineObserver, 'produced' | 'retried'>;
+  /**
+   * Traces each attempt like a chunk of the hot path (a `process <topic>` span linked to the
+   * producer, stage spans, the record's own trace continued into its output headers), marked with
+   * `emotion_stream.retry.queue`. @defaultValue no spans
+   */
+  tracer?: Tracer;
 }
 
 export interface RetryPath {
@@ -63,11 +71,20 @@ export async function openRetryPath(options: RetryPathOptions): Promise<RetryPat
   try {
     await producer.connect();
     queue.start(async (envelope) => {
-      const outcome = await processChunk([envelope], stages, stop);
-      const [failed] = outcome.deadLetters;
-      if (failed) throw failed.error;
-      await producer.send(outcome.records);
-      options.observer?.produced?.(outcome.eventTimes ?? [], Date.now());
+      const trace = options.tracer ? BatchTrace.start(options.tracer, [envelope]) : undefined;
+      trace?.span.setAttribute(semconv.ATTR_RETRY_QUEUE, options.queueName);
+      try {
+        const outcome = await processChunk([envelope], stages, stop, { trace });
+        const [failed] = outcome.deadLetters;
+        if (failed) throw failed.error;
+        const send = () => producer.send(outcome.records);
+        await (trace ? trace.stage('produce', send) : send());
+        trace?.end();
+        options.observer?.produced?.(outcome.eventTimes ?? [], Date.now());
+      } catch (error) {
+        trace?.end(error);
+        throw error;
+      }
     });
   } catch (error) {
     connection.disconnect();

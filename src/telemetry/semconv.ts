@@ -15,3 +15,5 @@ export const MESSAGING_SYSTEM_KAFKA = 'kafka';
 export const ATTR_LINKS_DROPPED = 'emotion_stream.batch.links_dropped';
 export const ATTR_ERROR_CODE = 'emotion_stream.error.code';
 export const ATTR_ERROR_STAGE = 'emotion_stream.error.stage';
+/** Set on the spans of a record run again from the retry queue: the queue's name. */
+export const ATTR_RETRY_QUEUE = 'emotion_stream.retry.queue';

@@ -1,3 +1,9 @@
+import { SpanStatusCode } from '@opentelemetry/api';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import { InferenceFailedError, type Classifier } from '../../../src/core';
 import { openDeadLetterStore } from '../../../src/dlq';
 import { createClassifier } from '../../../src/pipeline/batched-classifier';
@@ -10,7 +16,8 @@ import { OutputReader, seedInput, testLogger, testWorkerConfig, TINY_MODEL_DIR }
 // Transient failures leave the hot path for the BullMQ retry queue (wired as in src/main.ts): a
 // record whose inference fails a few times still comes out; one that always fails is dead-lettered
 // after RETRY_MAX_ATTEMPTS tries in all, with its reason. The model is real; only the failures are
-// injected, because an ONNX runtime error cannot be provoked on demand.
+// injected, because an ONNX runtime error cannot be provoked on demand. The retry path is traced
+// (an in-memory exporter) so its attempts show up as spans like the hot path's chunks.
 jest.setTimeout(120_000);
 
 test('a flaky record comes out through the retry queue; a hopeless one is dead-lettered after the last attempt', async () => {
@@ -53,6 +60,10 @@ test('a flaky record comes out through the retry queue; a hopeless one is dead-l
     retry: policy,
     now: Date.now,
   };
+  const exporter = new InMemorySpanExporter();
+  const tracer = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }).getTracer(
+    'test',
+  );
   const retryPath = await openRetryPath({
     kafka: workerKafka,
     outputTopic: topics.output,
@@ -63,6 +74,7 @@ test('a flaky record comes out through the retry queue; a hopeless one is dead-l
     deadLetters: deadLetters.store,
     stages,
     logger,
+    tracer,
   });
   const worker = createStreamWorker({
     kafka: workerKafka,
@@ -101,4 +113,23 @@ test('a flaky record comes out through the retry queue; a hopeless one is dead-l
   expect(
     entries.map((entry) => ({ offset: entry.offset, code: entry.code, attempts: entry.attempts })),
   ).toEqual([{ offset: '9', code: 'INFERENCE_FAILED', attempts: 5 }]);
+
+  // Queue attempts: the flaky record's third failure, then its success; the hopeless one's attempts 3-5.
+  const spans = exporter.getFinishedSpans();
+  const attempts = spans.filter(
+    (span) => span.attributes['emotion_stream.retry.queue'] === `${topics.dlq}-retry`,
+  );
+  const failed = attempts.filter((span) => span.status.code === SpanStatusCode.ERROR);
+  const succeeded = attempts.filter((span) => span.status.code !== SpanStatusCode.ERROR);
+  expect(failed.length).toBeGreaterThanOrEqual(4);
+  expect(failed.every((span) => span.attributes['emotion_stream.error.code'] === 'INFERENCE_FAILED')).toBe(
+    true,
+  );
+  expect(succeeded).toHaveLength(1);
+  expect(
+    spans.some(
+      (span) =>
+        span.name === 'produce' && span.parentSpanContext?.spanId === succeeded[0].spanContext().spanId,
+    ),
+  ).toBe(true);
 });
