@@ -22,9 +22,9 @@ from typing import List
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from emotion_data import LABELS, read_split  # noqa: E402
+from emotion_data import LABELS  # noqa: E402
 from train import (  # noqa: E402
-    bucketed_batches, collate, evaluate, model_device, param_groups, record_run, set_seed, validation_point)
+    bucketed_batches, collate, evaluate, model_device, param_groups, record_run, start_run, validation_point)
 
 EXAMPLE = """
 example (from the package root):
@@ -157,25 +157,15 @@ def prune_ffn(model, size: int) -> None:
 
 def main(argv: List[str] | None = None) -> int:
     args = parse_args(argv)
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    started = time.time()
+    layers = [int(x) for x in args.student_layers.split(",")]
+    run_dir, train, val = start_run(args, "distill-" + time.strftime("%Y%m%d-%H%M%S"))
 
     import torch
     import torch.nn.functional as F
     from tqdm import tqdm
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
-    torch.set_num_threads(args.threads)
-    set_seed(args.seed)
-    started = time.time()
-    layers = [int(x) for x in args.student_layers.split(",")]
-    run_dir = args.run_dir or os.path.join(HERE, "runs", "distill-" + time.strftime("%Y%m%d-%H%M%S"))
-    os.makedirs(run_dir, exist_ok=True)
-    with open(os.path.join(run_dir, "args.json"), "w") as fh:
-        json.dump({**vars(args), "argv": sys.argv}, fh, indent=2)
-
-    train = read_split(os.path.join(args.data, "train.txt"))
-    val = read_split(os.path.join(args.data, "val.txt"))
     if args.limit_train:
         train.texts, train.labels = train.texts[: args.limit_train], train.labels[: args.limit_train]
     tokenizer = AutoTokenizer.from_pretrained(args.teacher[0])

@@ -56,8 +56,11 @@ for t in "${teachers[@]}"; do teacher_args+=(--teacher "$t"); done
 common=(--data "$carry/data" "${teacher_args[@]}" --augment 4 --augment-seed 42 --max-length 64 --device "$dev"
   --threads 2 --attempts-log "$log")
 stamp "2. labelling with ${#teachers[@]} teachers"
-cap 1 "$py" "$here/distill.py" "${common[@]}" --label-only --run-dir "$runs/label" 2>&1 | grep -v "^Warn" | tail -n 12
-cp "$(ls -t "$here"/runs/teacher-logits-*.pt | head -n 1)" "$runs/label/"  # the labels, for local reuse
+cap 1 "$py" "$here/distill.py" "${common[@]}" --label-only --run-dir "$runs/label" >"$runs/label.log" 2>&1
+grep -v "^Warn" "$runs/label.log" | tail -n 12
+# The labels, for local reuse: the cache file distill.py named (it may predate this run).
+labels=$(sed -n 's/^teacher labels cached in //p' "$runs/label.log")
+[ -n "$labels" ] && cp "$labels" "$runs/label/"
 
 stamp "3. students (budget ${student_min} min each, in parallel)"
 student() {

@@ -189,28 +189,33 @@ def param_groups(model, args) -> List[Dict[str, object]]:
     return list(groups.values())
 
 
-def main(argv: List[str] | None = None) -> int:
-    args = parse_args(argv)
+def start_run(args: argparse.Namespace, default_name: str, recorded: Dict[str, object] | None = None):
+    """The common start of train.py and distill.py: offline Hub, torch threads, seed, the run folder with its
+    args.json (plus `recorded`), and the two splits. Call it before importing transformers."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    import torch
+
+    torch.set_num_threads(args.threads)
+    set_seed(args.seed)
+    run_dir = args.run_dir or os.path.join(HERE, "runs", default_name)
+    os.makedirs(run_dir, exist_ok=True)
+    with open(os.path.join(run_dir, "args.json"), "w") as fh:
+        json.dump({**vars(args), **(recorded or {}), "argv": sys.argv}, fh, indent=2)
+    return run_dir, read_split(os.path.join(args.data, "train.txt")), read_split(os.path.join(args.data, "val.txt"))
+
+
+def main(argv: List[str] | None = None) -> int:
+    args = parse_args(argv)
+    started = time.time()
+    backbone = args.backbone or default_backbone_dir()
+    run_dir, train, val = start_run(args, time.strftime("%Y%m%d-%H%M%S"), {"backbone": backbone})
 
     import torch
     import torch.nn.functional as F
     from tqdm import tqdm
     from transformers import AutoConfig, AutoModelForSequenceClassification, AutoTokenizer
 
-    torch.set_num_threads(args.threads)
-    set_seed(args.seed)
-    started = time.time()
-
-    backbone = args.backbone or default_backbone_dir()
-    run_dir = args.run_dir or os.path.join(HERE, "runs", time.strftime("%Y%m%d-%H%M%S"))
-    os.makedirs(run_dir, exist_ok=True)
-    with open(os.path.join(run_dir, "args.json"), "w") as fh:
-        json.dump({**vars(args), "backbone": backbone, "argv": sys.argv}, fh, indent=2)
-
-    train = read_split(os.path.join(args.data, "train.txt"))
-    val = read_split(os.path.join(args.data, "val.txt"))
     tokenizer = AutoTokenizer.from_pretrained(backbone)
     enc = lambda texts: tokenizer(texts, truncation=True, max_length=args.max_length)["input_ids"]  # noqa: E731
     train_ids, val_ids = enc(train.texts), enc(val.texts)

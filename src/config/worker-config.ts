@@ -133,10 +133,7 @@ const schema = z.object({
   LOG_LEVEL: text('info').pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
 });
 
-/**
- * Rules between settings, checked on the raw values so they are reported together with the
- * per-setting problems (zod skips refinements once a field fails).
- */
+/** Rules between the Kafka connection settings (see crossFieldProblems). */
 function kafkaProblems(env: Record<string, string | undefined>): string[] {
   const set = (name: string) => Boolean(env[name]?.trim());
   const problems: string[] = [];
@@ -152,6 +149,10 @@ function kafkaProblems(env: Record<string, string | undefined>): string[] {
   return problems;
 }
 
+/**
+ * Rules between settings, checked on the raw values so they are reported together with the
+ * per-setting problems (zod skips refinements once a field fails).
+ */
 function crossFieldProblems(env: Record<string, string | undefined>): string[] {
   const problems = kafkaProblems(env);
   const input = env.INPUT_TOPIC?.trim() || 'tweets';
