@@ -179,8 +179,13 @@ def main(argv: List[str] | None = None) -> int:
     val_ids = enc(val.texts)
 
     t0 = time.time()
-    # The teachers' labels depend only on teachers, texts and tokenization: cache them beside the runs.
-    key = hashlib.sha256(json.dumps([[os.path.abspath(t) for t in args.teacher], args.augment, augment_seed,
+    # The teachers' labels depend only on teachers, texts and tokenization: cache them beside the runs. A teacher
+    # is its folder plus its weights file's size and mtime, so one retrained into the same folder is relabelled.
+    def identity(folder: str):
+        weights = os.stat(os.path.join(folder, "model.safetensors"))
+        return [os.path.abspath(folder), weights.st_size, weights.st_mtime_ns]
+
+    key = hashlib.sha256(json.dumps([[identity(t) for t in args.teacher], args.augment, augment_seed,
                                      args.max_length, args.limit_train]).encode()).hexdigest()[:16]
     cache = os.path.join(HERE, "runs", f"teacher-logits-{key}.pt")
     if os.path.exists(cache):
