@@ -24,7 +24,8 @@ sys.path.insert(0, HERE)
 
 from emotion_data import LABELS  # noqa: E402
 from train import (  # noqa: E402
-    bucketed_batches, collate, evaluate, model_device, param_groups, record_run, start_run, validation_point)
+    bucketed_batches, collate, evaluate, model_device, optimizer_step, param_groups, record_run, schedule_factor,
+    start_run, validation_point)
 
 EXAMPLE = """
 example (from the package root):
@@ -251,13 +252,7 @@ def main(argv: List[str] | None = None) -> int:
             frac = step / total
             if budget:
                 frac = max(frac, (time.time() - train_started) / budget)
-            factor = (step + 1) / max(1, warm) if step < warm else max(0.0, (1 - frac) / max(1e-9, 1 - warm / total))
-            for group, base in zip(optimizer.param_groups, base_lrs):
-                group["lr"] = base * factor
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optimizer.step()
+            optimizer_step(model, optimizer, base_lrs, schedule_factor(step, total, warm, frac), loss)
             step += 1
             running = 0.98 * running + 0.02 * loss.item() if b > 1 else loss.item()
             bar.set_postfix(loss=f"{running:.3f}", refresh=False)

@@ -189,6 +189,27 @@ def param_groups(model, args) -> List[Dict[str, object]]:
     return list(groups.values())
 
 
+def schedule_factor(step: int, total_steps: int, warmup_steps: int, done: float) -> float:
+    """Learning-rate multiplier: linear warm-up by steps, then linear decay to 0 over `done` (the fraction of the
+    run done: by steps, or by the time budget when that is further along), so that a run the budget cuts short
+    still ends on a decayed rate rather than mid-schedule."""
+    if step < warmup_steps:
+        return (step + 1) / max(1, warmup_steps)
+    return max(0.0, (1.0 - done) / max(1e-9, 1.0 - warmup_steps / total_steps))
+
+
+def optimizer_step(model, optimizer, base_lrs: List[float], factor: float, loss) -> None:
+    """One AdamW step at base_lr x factor per group, with the gradient norm clipped to 1."""
+    import torch
+
+    for group, base in zip(optimizer.param_groups, base_lrs):
+        group["lr"] = base * factor
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    optimizer.step()
+
+
 def start_run(args: argparse.Namespace, default_name: str, recorded: Dict[str, object] | None = None):
     """The common start of train.py and distill.py: offline Hub, torch threads, seed, the run folder with its
     args.json (plus `recorded`), and the two splits. Call it before importing transformers."""
@@ -255,14 +276,6 @@ def main(argv: List[str] | None = None) -> int:
             done = max(done, (time.time() - train_started) / budget_s)
         return done
 
-    def lr_factor(step: int) -> float:
-        # Linear warm-up by steps, then linear decay to 0 over the rest of progress(), so that a run which the
-        # time budget cuts short still ends on a decayed learning rate rather than mid-schedule.
-        if step < warmup_steps:
-            return (step + 1) / max(1, warmup_steps)
-        warm = warmup_steps / total_steps
-        return max(0.0, (1.0 - progress(step)) / max(1e-9, 1.0 - warm))
-
     start_epoch, step, best, history = 0, 0, {"accuracy": -1.0}, []
     last_path = os.path.join(run_dir, "last.pt")
     if args.resume and os.path.exists(last_path):
@@ -298,12 +311,8 @@ def main(argv: List[str] | None = None) -> int:
                 kl = 0.5 * (F.kl_div(lp, lq, log_target=True, reduction="batchmean")
                             + F.kl_div(lq, lp, log_target=True, reduction="batchmean"))
                 loss = loss + args.rdrop * kl
-            for group, base in zip(optimizer.param_groups, base_lrs):
-                group["lr"] = base * lr_factor(step)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optimizer.step()
+            optimizer_step(model, optimizer, base_lrs, schedule_factor(step, total_steps, warmup_steps, progress(step)),
+                           loss)
             step += 1
             running = 0.98 * running + 0.02 * loss.item() if b > 1 else loss.item()
             bar.set_postfix(loss=f"{running:.3f}", lr=f"{optimizer.param_groups[0]['lr']:.2e}", refresh=False)
