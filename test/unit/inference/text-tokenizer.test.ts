@@ -4,13 +4,11 @@ import path from 'node:path';
 import { readLabelledFile } from '../../../src/inference/evaluation/labelled-dataset';
 import { loadModelDirectory, type LoadedModel } from '../../../src/inference';
 import { TINY_MODEL_DIR } from './fixture-dir';
+import { VALIDATION_SPLIT_PATH } from '../../support/validation-split';
 
 // Reference ids come from the Python `tokenizers` package (scripts/fixtures/tokenizer_reference.py);
 // the tokenizer under test is built by the same loader the engine uses.
 const REFERENCE_DIR = path.resolve(__dirname, '..', '..', 'fixtures', 'tokenizer-reference');
-const DATA_DIR =
-  process.env.EMOTION_DATA_DIR ??
-  path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'data', 'emotion');
 
 function readJsonl<T>(file: string): T[] {
   return readFileSync(file, 'utf8')
@@ -67,11 +65,11 @@ describe('tokenizer (tiny fixture, bert-base-uncased tokenizer.json)', () => {
     expect(ids[127]).toBe(102);
   });
 
-  it(`matches Python tokenizers on every line of the val split (${DATA_DIR}/val.txt)`, async () => {
-    const valFile = path.join(DATA_DIR, 'val.txt');
+  it(`matches Python tokenizers on every line of the val split (${VALIDATION_SPLIT_PATH})`, async () => {
+    const valFile = VALIDATION_SPLIT_PATH;
     if (!existsSync(valFile)) {
       throw new Error(
-        `missing ${valFile}: the shared emotion data is required (set EMOTION_DATA_DIR to its folder)`,
+        `missing ${valFile}: the validation fixture is part of the repo (EMOTION_DATA_DIR overrides its folder)`,
       );
     }
     const reference = readJsonl<{ line: number; sha256: string; ids: number[] }>(
