@@ -1,8 +1,44 @@
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// The dependency rule (../shared/STYLE.md, README "Folder layout"): a stage imports only core, config
+// and telemetry, never another stage; core imports nothing internal; config and telemetry only core.
+// Only pipeline/, the application folders' wiring, cli/ and main.ts may know several stages.
+const STAGES = ['ingest', 'codec', 'batching', 'inference', 'egress', 'dlq', 'alerts', 'dashboard', 'ops'];
+const COMPOSERS = ['pipeline', 'cli', 'main'];
+const INTERNAL = ['core', 'config', 'telemetry', ...STAGES, ...COMPOSERS];
+
+function onlyMayImport(folder, allowed) {
+  const forbidden = INTERNAL.filter((name) => name !== folder && !allowed.includes(name));
+  return {
+    files: [`src/${folder}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: forbidden.map((name) => ({
+            regex: `^(\\.\\./)+${name}(/|$)`,
+            message: `src/${folder} may import only ${allowed.length ? allowed.join(', ') : 'nothing internal'} (the dependency rule in the README's "Folder layout"): ${name} is off limits here — stages meet only in src/pipeline.`,
+          })),
+        },
+      ],
+    },
+  };
+}
+
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', '.services/', '.venv/', 'models/', '**/*.js', '**/*.mjs'] },
+  {
+    ignores: [
+      'dist/',
+      'node_modules/',
+      'coverage/',
+      '.services/',
+      '.venv/',
+      'models/',
+      '**/*.js',
+      '**/*.mjs',
+    ],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -11,4 +47,8 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  onlyMayImport('core', []),
+  onlyMayImport('config', ['core']),
+  onlyMayImport('telemetry', ['core']),
+  ...STAGES.map((stage) => onlyMayImport(stage, ['core', 'config', 'telemetry'])),
 );
