@@ -18,7 +18,7 @@ export interface DlqSettings {
   redisTimeoutMs: number;
   /** Attempts of a transiently failing message before it is dead-lettered. @defaultValue 5 (`RETRY_MAX_ATTEMPTS`) */
   maxAttempts: number;
-  /** First backoff delay; doubles each attempt, with full jitter. @defaultValue 200 (`RETRY_BASE_DELAY_MS`) */
+  /** First backoff delay ceiling; doubles each attempt, with half jitter (core/retry-policy.ts). @defaultValue 200 (`RETRY_BASE_DELAY_MS`) */
   retryBaseDelayMs: number;
   /** Longest backoff delay. @defaultValue 5000 (`RETRY_MAX_DELAY_MS`) */
   retryMaxDelayMs: number;

@@ -8,7 +8,7 @@ import {
   type Envelope,
 } from '../core';
 import { envelopeOf, toDeadLetterEntry, type DeadLetterEntry } from './dead-letter-entry';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../core';
 import { redisOperation } from './with-timeout';
 
 /** Re-runs one original record (decode → classify → produce); throws to ask for another attempt. */

@@ -2,7 +2,6 @@ export * from './dead-letter-entry';
 export * from './redis-client';
 export * from './bullmq-dead-letter-store';
 export * from './dead-letter-mirror';
-export * from './retry-policy';
 export * from './bullmq-retry-queue';
 export * from './record-publisher';
 export * from './replay';

@@ -4,7 +4,7 @@ import type { OutputProducer } from '../egress/output-producer';
 import type { TransactionalOutput } from '../egress/transactional-output';
 import type { PartitionBatch } from '../ingest/partition-batch';
 import type { ChunkOutcome, DeadLetterItem } from './process-chunk';
-import { backoffDelayMs } from './retry-policy';
+import { backoffDelayMs } from '../core';
 import { sleep, type StopSignal } from './stop-signal';
 
 /** Where finished chunks go: plain idempotent producer + group commits, or transactions. */

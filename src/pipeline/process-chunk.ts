@@ -12,7 +12,7 @@ import {
 import type { OutputRecord } from '../egress/output-record';
 import type { BatchTrace, TraceStage } from '../telemetry';
 import { enrich } from './enrich';
-import type { RetryPolicy } from './retry-policy';
+import type { RetryPolicy } from '../core';
 import type { StopSignal } from './stop-signal';
 import { withRetries } from './with-retries';
 

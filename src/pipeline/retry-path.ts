@@ -1,8 +1,8 @@
 import type { Tracer } from '@opentelemetry/api';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
-import type { DeadLetterSink } from '../core';
-import { BullmqRetryQueue, createBlockingRedis, createFailFastRedis, type RetryPolicy } from '../dlq';
+import type { DeadLetterSink, RetryPolicy } from '../core';
+import { BullmqRetryQueue, createBlockingRedis, createFailFastRedis } from '../dlq';
 import { createOutputProducer } from '../egress/output-producer';
 import { BatchTrace, semconv } from '../telemetry';
 import type { PipelineObserver } from './pipeline-observer';

@@ -1,5 +1,5 @@
 import type { EmotionStreamError } from '../core';
-import { backoffDelayMs, type RetryPolicy } from './retry-policy';
+import { backoffDelayMs, type RetryPolicy } from '../core';
 import { sleep, type StopSignal } from './stop-signal';
 
 export type Attempted<O> =

@@ -13,7 +13,7 @@ import { closeInOrder, type Cleanup } from './ordered-close';
 import { createPartitionProcessor } from './partition-processor';
 import type { PipelineObserver } from './pipeline-observer';
 import { copyInputHeaders, type OutputHeaders } from './process-chunk';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../core';
 import { createStopController } from './stop-signal';
 
 export type StreamWorkerConfig = Pick<
@@ -45,7 +45,7 @@ export interface StreamWorkerDeps {
   tracer?: Tracer;
   /** @defaultValue copies the input record's headers */
   outputHeaders?: OutputHeaders;
-  /** @defaultValue DEFAULT_RETRY_POLICY (3 tries) */
+  /** @defaultValue DEFAULT_RETRY_POLICY (5 attempts) */
   retry?: RetryPolicy;
   /** Run after the worker's own steps at stop(), in order (e.g. classifier, dead-letter store, HTTP server). */
   cleanups?: readonly Cleanup[];
