@@ -2,7 +2,7 @@
  * One consumed Kafka record as it travels through the pipeline. The original key and value
  * bytes stay attached from ingest to egress or the dead-letter queue, so nothing is lost.
  */
-export interface Envelope<T = unknown> {
+export interface Envelope {
   topic: string;
   partition: number;
   /** Kafka offset as a decimal string (kafkajs keeps offsets as strings). */
@@ -12,6 +12,4 @@ export interface Envelope<T = unknown> {
   key: Buffer | null;
   value: Buffer | null;
   headers: Record<string, Buffer | undefined>;
-  /** The decoded payload, once the codec stage has run. */
-  payload?: T;
 }

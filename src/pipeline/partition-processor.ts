@@ -70,14 +70,12 @@ export function createPartitionProcessor(options: PartitionProcessorOptions): Pa
   async function waitForRoom(batch: PartitionBatch, keeper: HeartbeatKeeper): Promise<boolean> {
     const { backpressure } = options;
     if (!backpressure?.isSaturated()) return true;
-    options.observer?.backpressure?.({ topic: batch.topic, partition: batch.partition, paused: true });
     const resume = batch.pause();
     try {
       const drained = await unlessAbandoned(backpressure.whenDrained(), signal);
       return drained !== ABANDONED && keeper.failure() === undefined;
     } finally {
       resume();
-      options.observer?.backpressure?.({ topic: batch.topic, partition: batch.partition, paused: false });
     }
   }
 
@@ -116,7 +114,6 @@ export function createPartitionProcessor(options: PartitionProcessorOptions): Pa
         writing = (trace ? trace.stage('produce', write) : write()).then(() => {
           trace?.end();
           options.observer?.produced?.(outcome.eventTimes ?? [], Date.now());
-          for (const item of outcome.deadLetters) options.observer?.deadLettered?.(item);
           options.observer?.chunkDone?.({
             topic: batch.topic,
             partition: batch.partition,

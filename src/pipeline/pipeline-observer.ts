@@ -1,5 +1,4 @@
 import type { EmotionStreamError } from '../core';
-import type { DeadLetterItem } from './process-chunk';
 
 /** Hooks for metrics and tracing; every one is optional and must not throw. */
 export interface PipelineObserver {
@@ -12,11 +11,8 @@ export interface PipelineObserver {
     deadLettered: number;
     durationMs: number;
   }): void;
-  deadLettered?(item: DeadLetterItem): void;
   /** A chunk's records were acknowledged by the output topic at `ackedAt`; `eventTimes` are their tweets' createdAt. */
   produced?(eventTimes: readonly number[], ackedAt: number): void;
   /** One item failed transiently and will be tried again. */
   retried?(error: EmotionStreamError): void;
-  /** Consumption of a partition waits for the classifier's queue to drain. */
-  backpressure?(info: { topic: string; partition: number; paused: boolean }): void;
 }

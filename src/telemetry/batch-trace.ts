@@ -40,7 +40,7 @@ export interface BatchTraceOptions {
 }
 
 /** Stage names used as child spans of a batch (see README, Observability). */
-export type TraceStage = 'consume' | 'decode' | 'infer' | 'encode' | 'produce' | 'dead-letter' | 'retry';
+export type TraceStage = 'consume' | 'decode' | 'infer' | 'encode' | 'produce';
 
 const DEFAULT_MAX_LINKS = 128;
 
