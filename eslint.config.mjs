@@ -1,12 +1,12 @@
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-// The dependency rule (../shared/STYLE.md, README "Folder layout"): a stage imports only core, config
-// and telemetry, never another stage; core imports nothing internal; config and telemetry only core.
-// Only pipeline/, the application folders' wiring, cli/ and main.ts may know several stages.
+// The dependency rule (README "Folder layout"): a stage imports only core, config, telemetry and the
+// shared Kafka plumbing (kafka/), never another stage; core imports nothing internal; config and
+// telemetry only core. Only pipeline/, cli/ and main.ts may know several stages.
 const STAGES = ['ingest', 'codec', 'batching', 'inference', 'egress', 'dlq', 'alerts', 'dashboard', 'ops'];
 const COMPOSERS = ['pipeline', 'cli', 'main'];
-const INTERNAL = ['core', 'config', 'telemetry', ...STAGES, ...COMPOSERS];
+const INTERNAL = ['core', 'config', 'telemetry', 'kafka', ...STAGES, ...COMPOSERS];
 
 function onlyMayImport(folder, allowed) {
   const forbidden = INTERNAL.filter((name) => name !== folder && !allowed.includes(name));
@@ -50,5 +50,6 @@ export default tseslint.config(
   onlyMayImport('core', []),
   onlyMayImport('config', ['core']),
   onlyMayImport('telemetry', ['core']),
-  ...STAGES.map((stage) => onlyMayImport(stage, ['core', 'config', 'telemetry'])),
+  onlyMayImport('kafka', ['core', 'config', 'telemetry']),
+  ...STAGES.map((stage) => onlyMayImport(stage, ['core', 'config', 'telemetry', 'kafka'])),
 );

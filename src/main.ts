@@ -5,7 +5,7 @@ import { createCodec } from './codec';
 import { openDeadLetterStore } from './dlq';
 import { consumerLagSource, redisReadinessCheck, startOpsServer } from './ops';
 import { createClassifier } from './pipeline/batched-classifier';
-import { createKafkaClient } from './pipeline/kafka-client';
+import { createKafkaClient } from './kafka/kafka-client';
 import { countDeadLetters, metricsObserver } from './pipeline/metrics-observer';
 import { closeInOrder, type Cleanup } from './pipeline/ordered-close';
 import { copyInputHeaders } from './pipeline/process-chunk';

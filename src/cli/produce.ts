@@ -4,7 +4,7 @@ import pino from 'pino';
 import { randomUUID } from 'node:crypto';
 import { createCodec } from '../codec';
 import { loadKafkaConnection } from '../config/worker-config';
-import { createKafkaClient } from '../pipeline/kafka-client';
+import { createKafkaClient } from '../kafka/kafka-client';
 import { classifyError } from '../core';
 import { countLines } from './produce/count-lines';
 import { INPUT_FORMATS, type InputFormat } from './produce/input-formats';

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { createCodec, type Codec } from '../codec';
 import { loadKafkaConnection } from '../config/worker-config';
 import { ConfigError, EmotionStreamError, KafkaUnavailableError } from '../core';
-import { createKafkaClient } from '../pipeline/kafka-client';
+import { createKafkaClient } from '../kafka/kafka-client';
 
 /** Flags shared by the commands that read the output topic (`alerts`, `dashboard`). */
 export interface StreamFlags {

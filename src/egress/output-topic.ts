@@ -1,5 +1,6 @@
 import type { Kafka } from 'kafkajs';
 import { ConfigError } from '../core';
+import { ensureTopic } from '../kafka/ensure-topic';
 
 export interface OutputTopicOptions {
   kafka: Kafka;
@@ -28,18 +29,12 @@ export async function ensureOutputTopic(options: OutputTopicOptions): Promise<Ou
     }
     if (existing.has(options.outputTopic)) return { created: false };
     const metadata = await admin.fetchTopicMetadata({ topics: [options.inputTopic] });
-    const partitions = options.partitions ?? metadata.topics[0]?.partitions.length ?? 1;
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: [
-        {
-          topic: options.outputTopic,
-          numPartitions: partitions,
-          replicationFactor: options.replicationFactor ?? -1,
-        },
-      ],
+    const ensured = await ensureTopic(admin, {
+      topic: options.outputTopic,
+      numPartitions: options.partitions ?? metadata.topics[0]?.partitions.length ?? 1,
+      replicationFactor: options.replicationFactor,
     });
-    return { created: true, partitions };
+    return ensured.created ? { created: true, partitions: ensured.partitions } : { created: false };
   } finally {
     await admin.disconnect();
   }

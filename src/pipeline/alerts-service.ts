@@ -2,15 +2,16 @@ import type { Admin, Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs
 import type { Logger } from 'pino';
 import type { AlertCodec } from '../alerts/alert-codec';
 import { AlertLedger } from '../alerts/alert-ledger';
-import type { SpikeDetectorOptions } from '../alerts/alert-options';
+import { ALERT_RETENTION_MS, type SpikeDetectorOptions } from '../alerts/alert-options';
 import type { Clock } from '../alerts/clock';
 import { SpikeDetector } from '../alerts/spike-detector';
 import type { SpikeDetectorStats } from '../alerts/spike-detector';
 import type { EmotionAlert } from '../core';
 import type { TweetEmotionDecoder } from '../codec';
-import { readTopicToEnd } from './read-topic-to-end';
-import { singleActiveAssigner } from './single-active-assigner';
-import { ALERT_RETENTION_MS, ensureTopic, waitForTopic } from './topic-readiness';
+import { readTopicToEnd } from '../kafka/read-topic-to-end';
+import { singleActiveAssigner } from '../kafka/single-active-assigner';
+import { ensureTopic } from '../kafka/ensure-topic';
+import { waitForTopic } from '../kafka/wait-for-topic';
 
 export interface AlertsServiceOptions {
   outputTopic: string;
@@ -227,7 +228,11 @@ export function createAlertsService(options: AlertsServiceOptions, deps: AlertsS
     async start() {
       admin = kafka.admin();
       await admin.connect();
-      await ensureTopic(admin, options.alertTopic, 1, ALERT_RETENTION_MS);
+      await ensureTopic(admin, {
+        topic: options.alertTopic,
+        numPartitions: 1,
+        retentionMs: ALERT_RETENTION_MS,
+      });
       if (!(await waitForTopic(admin, options.outputTopic, logger, () => stopped))) return;
       producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
       await producer.connect();

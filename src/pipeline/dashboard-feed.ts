@@ -3,7 +3,9 @@ import type { Consumer, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { TweetEmotionDecoder } from '../codec';
 import type { EmotionAlert, TweetEmotion } from '../core';
-import { ALERT_RETENTION_MS, ensureTopic, waitForTopic } from './topic-readiness';
+import { ALERT_RETENTION_MS } from '../alerts/alert-options';
+import { ensureTopic } from '../kafka/ensure-topic';
+import { waitForTopic } from '../kafka/wait-for-topic';
 
 export interface DashboardFeedOptions {
   outputTopic: string;
@@ -55,7 +57,11 @@ export function createDashboardFeed(options: DashboardFeedOptions, deps: Dashboa
       await admin.connect();
       try {
         // The alert topic may not exist yet (no `alerts` process has run): create it so the page can wait on it.
-        await ensureTopic(admin, options.alertTopic, 1, ALERT_RETENTION_MS);
+        await ensureTopic(admin, {
+          topic: options.alertTopic,
+          numPartitions: 1,
+          retentionMs: ALERT_RETENTION_MS,
+        });
         if (!(await waitForTopic(admin, options.outputTopic, logger, () => stopped))) return;
       } finally {
         await admin.disconnect();

@@ -4,7 +4,7 @@ import { createCodec } from '../../src/codec';
 import { openDeadLetterStore } from '../../src/dlq';
 import { startWorker } from '../../src/main';
 import { createClassifier } from '../../src/pipeline/batched-classifier';
-import { createKafkaClient } from '../../src/pipeline/kafka-client';
+import { createKafkaClient } from '../../src/kafka/kafka-client';
 import { createStreamWorker } from '../../src/pipeline/worker';
 import {
   createTopic,

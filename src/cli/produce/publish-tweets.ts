@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Partitioners, type Kafka, type Message } from 'kafkajs';
 import type { TweetEncoder } from '../../codec';
+import { ensureTopic, type EnsuredTopic } from '../../kafka/ensure-topic';
 import type { SourcedTweet } from './tweet-source';
 
 /** The header that carries a line's label when `--label-header` is given. */
@@ -33,21 +34,11 @@ export interface PublishSummary {
 }
 
 /** Creates the topic when it is missing; returns whether it did and the topic's partition count. */
-async function ensureTopic(
-  kafka: Kafka,
-  topic: string,
-  partitions: number,
-): Promise<{ created: boolean; partitions: number }> {
+async function ensureInputTopic(kafka: Kafka, topic: string, partitions: number): Promise<EnsuredTopic> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    // createTopics answers false when the topic already exists (also when another producer raced us).
-    const created = await admin.createTopics({
-      waitForLeaders: true,
-      topics: [{ topic, numPartitions: partitions, replicationFactor: -1 }],
-    });
-    const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
-    return { created, partitions: metadata.topics[0]?.partitions.length ?? partitions };
+    return await ensureTopic(admin, { topic, numPartitions: partitions });
   } finally {
     await admin.disconnect();
   }
@@ -65,7 +56,7 @@ export async function publishTweets(options: PublishOptions): Promise<PublishSum
     rate === undefined
       ? (options.batchSize ?? 500)
       : Math.max(1, Math.min(options.batchSize ?? 500, Math.round(rate / 10)));
-  const topic = await ensureTopic(options.kafka, options.topic, options.partitions ?? 4);
+  const topic = await ensureInputTopic(options.kafka, options.topic, options.partitions ?? 4);
   // The Java client's murmur2 partitioner: a key lands on the same partition as from any other producer.
   const producer = options.kafka.producer({
     idempotent: true,

@@ -6,7 +6,7 @@ import { systemClock } from '../../../src/alerts/clock';
 import { createCodec } from '../../../src/codec';
 import type { EmotionAlert, TweetEmotion } from '../../../src/core';
 import { createAlertsService, type AlertsService } from '../../../src/pipeline/alerts-service';
-import { readTopicToEnd } from '../../../src/pipeline/read-topic-to-end';
+import { readTopicToEnd } from '../../../src/kafka/read-topic-to-end';
 import { MINUTE, minutesOfEvents } from '../../support/emotion-events';
 import { kafkaBrokers, uniqueName } from '../../support/services';
 

@@ -4,7 +4,7 @@ import { kafkaFrom } from '../../../src/cli/stream-flags';
 import { loadKafkaConnection } from '../../../src/config/worker-config';
 import { PoisonMessageError } from '../../../src/core';
 import { KafkaRecordPublisher, openDeadLetterStore } from '../../../src/dlq';
-import { createKafkaClient } from '../../../src/pipeline/kafka-client';
+import { createKafkaClient } from '../../../src/kafka/kafka-client';
 import { redisUrl, uniqueName } from '../../support/services';
 
 // The local broker's second listener requires SASL/PLAIN (scripts/services; `services env` prints its address

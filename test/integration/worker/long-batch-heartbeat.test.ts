@@ -1,7 +1,7 @@
 import type { Classifier } from '../../../src/core';
 import { openDeadLetterStore } from '../../../src/dlq';
 import { createClassifier } from '../../../src/pipeline/batched-classifier';
-import { createKafkaClient } from '../../../src/pipeline/kafka-client';
+import { createKafkaClient } from '../../../src/kafka/kafka-client';
 import { createStreamWorker } from '../../../src/pipeline/worker';
 import {
   committedOffsets,

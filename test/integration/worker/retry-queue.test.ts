@@ -7,7 +7,7 @@ import {
 import { InferenceFailedError, type Classifier } from '../../../src/core';
 import { openDeadLetterStore } from '../../../src/dlq';
 import { createClassifier } from '../../../src/pipeline/batched-classifier';
-import { createKafkaClient } from '../../../src/pipeline/kafka-client';
+import { createKafkaClient } from '../../../src/kafka/kafka-client';
 import { copyInputHeaders } from '../../../src/pipeline/process-chunk';
 import { openRetryPath } from '../../../src/pipeline/retry-path';
 import { createStreamWorker } from '../../../src/pipeline/worker';

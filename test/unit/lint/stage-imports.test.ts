@@ -38,7 +38,7 @@ describe('stage import rule', () => {
       "import { toEnvelope } from '../ingest/to-envelope';\nvoid toEnvelope;\n",
     );
     expect(found).toHaveLength(1);
-    expect(found[0]).toContain('src/codec may import only core, config, telemetry');
+    expect(found[0]).toContain('src/codec may import only core, config, telemetry, kafka');
   });
 
   it('rejects a stage importing the composition or the cli', () => {
@@ -56,6 +56,7 @@ describe('stage import rule', () => {
       "import '../core';",
       "import '../config/defaults';",
       "import '../telemetry/metrics';",
+      "import '../kafka/ensure-topic';",
       "import './tweet-mapping';",
       "import '@opentelemetry/core';",
       "import 'kafkajs';",

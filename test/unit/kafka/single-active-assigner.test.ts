@@ -1,6 +1,6 @@
 import { AssignerProtocol } from 'kafkajs';
 import type { Cluster } from 'kafkajs';
-import { singleActiveAssigner } from '../../../src/pipeline/single-active-assigner';
+import { singleActiveAssigner } from '../../../src/kafka/single-active-assigner';
 
 const cluster = {
   findTopicPartitionMetadata: (topic: string) =>
