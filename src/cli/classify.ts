@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import type { EmotionResult } from '../core';
 import { createClassifier } from '../pipeline/batched-classifier';
-import { inputFormatOption, textOfLine, type InputFormat } from './input-format';
+import { inputFormatOption, textOfLine, type TextLineFormat } from './input-format';
 import { chunked, readInputLines, writeStdout } from './input-lines';
 import { addInferenceFlags, classifierOptions, type ModelFlags } from './model-flags';
 
 interface ClassifyFlags extends ModelFlags {
-  format: InputFormat;
+  format: TextLineFormat;
 }
 
 // Lines read ahead while earlier ones are still being classified (keeps the model busy).

@@ -4,7 +4,8 @@ import { runDemo } from './demo/run-demo';
 
 function positiveInteger(value: string): number {
   const parsed = Number(value);
-  if (!Number.isSafeInteger(parsed) || parsed < 1) throw new InvalidArgumentError('expected a whole number >= 1');
+  if (!Number.isSafeInteger(parsed) || parsed < 1)
+    throw new InvalidArgumentError('expected a whole number >= 1');
   return parsed;
 }
 
@@ -19,10 +20,34 @@ export function register(program: Command): void {
     .option('--once', 'exit 0 by itself once the sample has drained and the summary is printed', false)
     .option('-f, --file <path>', 'sample texts, one per line', fromPackageRoot('samples', 'demo-tweets.txt'))
     .option('-r, --rate <n>', 'tweets per second to publish', positiveInteger, 50)
-    .option('--dashboard-port <port>', 'dashboard HTTP port (env DASHBOARD_PORT)', positiveInteger, Number(process.env.DASHBOARD_PORT ?? 8080))
-    .option('--worker-http-port <port>', "worker's metrics/health port (alerts uses the next one)", positiveInteger, 9464)
-    .option('--drain-timeout-ms <ms>', 'how long to wait for every tweet to come out', positiveInteger, 180_000)
-    .action(async (flags: { once: boolean; file: string; rate: number; dashboardPort: number; workerHttpPort: number; drainTimeoutMs: number }) => {
-      await runDemo(flags);
-    });
+    .option(
+      '--dashboard-port <port>',
+      'dashboard HTTP port (env DASHBOARD_PORT)',
+      positiveInteger,
+      Number(process.env.DASHBOARD_PORT ?? 8080),
+    )
+    .option(
+      '--worker-http-port <port>',
+      "worker's metrics/health port (alerts uses the next one)",
+      positiveInteger,
+      9464,
+    )
+    .option(
+      '--drain-timeout-ms <ms>',
+      'how long to wait for every tweet to come out',
+      positiveInteger,
+      180_000,
+    )
+    .action(
+      async (flags: {
+        once: boolean;
+        file: string;
+        rate: number;
+        dashboardPort: number;
+        workerHttpPort: number;
+        drainTimeoutMs: number;
+      }) => {
+        await runDemo(flags);
+      },
+    );
 }

@@ -1,15 +1,16 @@
 import { Option } from 'commander';
 import { EmotionStreamError } from '../core';
 
-export type InputFormat = 'auto' | 'text' | 'jsonl';
-export const INPUT_FORMATS: readonly InputFormat[] = ['auto', 'text', 'jsonl'];
+/** Line formats of the commands that read one text per line (classify, tokenize). */
+export type TextLineFormat = 'auto' | 'text' | 'jsonl';
+export const TEXT_LINE_FORMATS: readonly TextLineFormat[] = ['auto', 'text', 'jsonl'];
 
 /**
  * The text of one input line: the line itself (`text`), the `text` field of a JSON object
  * (`jsonl`), or whichever fits (`auto`: a line that parses as a JSON object with a string `text`
  * is JSONL, anything else is plain text). Throws a per-line error in `jsonl` mode.
  */
-export function textOfLine(line: string, format: InputFormat, lineNumber: number): string {
+export function textOfLine(line: string, format: TextLineFormat, lineNumber: number): string {
   if (format === 'text') return line;
   const trimmed = line.trimStart();
   if (format === 'auto' && !trimmed.startsWith('{')) return line;
@@ -41,6 +42,6 @@ export function inputFormatOption(): Option {
     '--format <format>',
     'input format: auto (JSON objects with "text" are JSONL, other lines are text), text or jsonl',
   )
-    .choices(INPUT_FORMATS)
+    .choices(TEXT_LINE_FORMATS)
     .default('auto');
 }

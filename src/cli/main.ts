@@ -14,7 +14,17 @@ import { register as registerTokenize } from './tokenize';
 import { register as registerWorker } from './worker';
 
 // Each subcommand lives in its own file under src/cli/ and exports `register(program)`.
-const subcommands: Array<(program: Command) => void> = [registerDemo, registerAlerts, registerDashboard, registerDlq, registerWorker, registerProduce, registerClassify, registerTokenize, registerEval];
+const subcommands: Array<(program: Command) => void> = [
+  registerDemo,
+  registerAlerts,
+  registerDashboard,
+  registerDlq,
+  registerWorker,
+  registerProduce,
+  registerClassify,
+  registerTokenize,
+  registerEval,
+];
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(fromPackageRoot('package.json'), 'utf8')) as { version: string };
@@ -40,7 +50,9 @@ async function main(): Promise<void> {
     if (error instanceof EmotionStreamError) {
       process.stderr.write(`emotion-stream: ${error.message}\n`);
     } else {
-      process.stderr.write(`emotion-stream: unexpected error: ${error instanceof Error ? error.stack : String(error)}\n`);
+      process.stderr.write(
+        `emotion-stream: unexpected error: ${error instanceof Error ? error.stack : String(error)}\n`,
+      );
     }
     process.exitCode = 1;
   }

@@ -27,7 +27,11 @@ export function addModelFlag(command: Command): Command {
 
 export function addInferenceFlags(command: Command): Command {
   return addModelFlag(command)
-    .option('--batch-size <n>', 'most texts per model run (the worker default, BATCH_MAX_SIZE, is also 16)', '16')
+    .option(
+      '--batch-size <n>',
+      'most texts per model run (the worker default, BATCH_MAX_SIZE, is also 16)',
+      '16',
+    )
     .option('--max-wait-ms <ms>', 'longest a text waits for its batch to fill', '10')
     .option('--workers <n>', 'inference worker threads, each with its own session', '1')
     .option('--threads <n>', 'intra-op threads per session (default: cores / workers)')

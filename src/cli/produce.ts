@@ -7,14 +7,14 @@ import { loadKafkaConnection } from '../config/worker-config';
 import { createKafkaClient } from '../kafka/kafka-client';
 import { classifyError } from '../core';
 import { countLines } from './produce/count-lines';
-import { INPUT_FORMATS, type InputFormat } from './produce/input-formats';
+import { TWEET_FILE_FORMATS, tweetFileFormat, type TweetFileFormat } from './produce/input-formats';
 import { publishTweets, EXPECTED_LABEL_HEADER, type PublishSummary } from './produce/publish-tweets';
 import { readTweets } from './produce/tweet-source';
 
 interface ProduceFlags {
   file?: string;
   topic: string;
-  format: InputFormat;
+  format: TweetFileFormat;
   brokers: string;
   schemaRegistryUrl?: string;
   writerSchema?: string;
@@ -43,6 +43,15 @@ function positiveNumber(value: string): number {
 
 const env = (name: string): string | undefined =>
   process.env[name]?.trim() ? process.env[name]?.trim() : undefined;
+
+// Like .choices(), plus the old name `plain` for `text`.
+function parseTweetFileFormat(value: string): TweetFileFormat {
+  const format = tweetFileFormat(value);
+  if (!(TWEET_FILE_FORMATS as readonly string[]).includes(format)) {
+    throw new InvalidArgumentError(`Allowed choices are ${TWEET_FILE_FORMATS.join(', ')}.`);
+  }
+  return format;
+}
 
 function summaryLine(summary: PublishSummary, wireFormat: string, format: string): string {
   const seconds = summary.elapsedMs / 1000;
@@ -136,8 +145,11 @@ export function register(program: Command): void {
     .option('-f, --file <path>', 'file to read (default: stdin)')
     .option('-t, --topic <name>', 'topic to publish to (env INPUT_TOPIC)', env('INPUT_TOPIC') ?? 'tweets')
     .addOption(
-      new Option('--format <format>', 'input format; auto looks at the first non-blank line')
-        .choices(INPUT_FORMATS)
+      new Option(
+        '--format <format>',
+        `input format: ${TWEET_FILE_FORMATS.join(', ')}; auto looks at the first non-blank line`,
+      )
+        .argParser(parseTweetFileFormat)
         .default('auto'),
     )
     .option(

@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
 import { loadModelDirectory } from '../inference';
-import { inputFormatOption, textOfLine, type InputFormat } from './input-format';
+import { inputFormatOption, textOfLine, type TextLineFormat } from './input-format';
 import { chunked, readInputLines, writeStdout } from './input-lines';
 import { addModelFlag, resolveModelDir, type ModelFlags } from './model-flags';
 
 interface TokenizeFlags extends ModelFlags {
-  format: InputFormat;
+  format: TextLineFormat;
 }
 
 export function register(program: Command): void {

@@ -15,7 +15,12 @@ export interface CliProcess {
   tail(lines?: number): string;
 }
 
-export function startCliProcess(name: string, args: string[], env: NodeJS.ProcessEnv, logDir: string): CliProcess {
+export function startCliProcess(
+  name: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  logDir: string,
+): CliProcess {
   const logFile = path.join(logDir, `${name}.log`);
   const log = createWriteStream(logFile);
   // The same entry point as `npx emotion-stream`: the demo runs the real commands, not a shortcut.

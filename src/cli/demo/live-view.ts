@@ -51,7 +51,9 @@ export function alertLine(alert: EmotionAlert, tty: boolean): string {
 }
 
 /** Follows the output and alert topics from the beginning, printing as events arrive. */
-export async function startLiveView(options: LiveViewOptions): Promise<{ counts: LiveCounts; stop(): Promise<void> }> {
+export async function startLiveView(
+  options: LiveViewOptions,
+): Promise<{ counts: LiveCounts; stop(): Promise<void> }> {
   const tty = Boolean(process.stdout.isTTY);
   const printEvery = options.printEvery ?? 1;
   const counts: LiveCounts = { enriched: 0, byLabel: new Map(), alerts: [] };

@@ -14,7 +14,10 @@ export interface LocalServices {
 }
 
 function run(args: string[], inherit: boolean) {
-  return spawnSync(SERVICES, args, { encoding: 'utf8', stdio: inherit ? ['ignore', 'inherit', 'inherit'] : 'pipe' });
+  return spawnSync(SERVICES, args, {
+    encoding: 'utf8',
+    stdio: inherit ? ['ignore', 'inherit', 'inherit'] : 'pipe',
+  });
 }
 
 /**

@@ -29,13 +29,22 @@ class DemoFailed extends EmotionStreamError {
   }
 }
 
-async function waitUntil(what: string, timeoutMs: number, check: () => Promise<boolean> | boolean, children: CliProcess[]) {
+async function waitUntil(
+  what: string,
+  timeoutMs: number,
+  check: () => Promise<boolean> | boolean,
+  children: CliProcess[],
+) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const dead = children.find((child) => !child.running());
-    if (dead) throw new DemoFailed(`${dead.name} exited while waiting for ${what}; last lines of ${dead.logFile}:\n${dead.tail()}`);
+    if (dead)
+      throw new DemoFailed(
+        `${dead.name} exited while waiting for ${what}; last lines of ${dead.logFile}:\n${dead.tail()}`,
+      );
     if (await check()) return;
-    if (Date.now() > deadline) throw new DemoFailed(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    if (Date.now() > deadline)
+      throw new DemoFailed(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
     await sleep(250);
   }
 }
@@ -48,7 +57,11 @@ async function waitUntil(what: string, timeoutMs: number, check: () => Promise<b
 export async function runDemo(options: DemoOptions): Promise<void> {
   const services = ensureLocalServices(print);
   const runId = `demo-${Date.now().toString(36)}`;
-  const topics = { input: `${runId}.tweets`, output: `${runId}.tweets.emotions`, alerts: `${runId}.emotion.alerts` };
+  const topics = {
+    input: `${runId}.tweets`,
+    output: `${runId}.tweets.emotions`,
+    alerts: `${runId}.emotion.alerts`,
+  };
   const dlqQueue = `${runId}-dlq`;
   const logDir = fromPackageRoot('.services', 'demo', runId);
   mkdirSync(logDir, { recursive: true });
@@ -81,7 +94,9 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   };
 
   try {
-    print(`emotion-stream demo ${runId}: topics ${topics.input} -> ${topics.output}, alerts on ${topics.alerts}; logs in ${path.relative(process.cwd(), logDir)}/`);
+    print(
+      `emotion-stream demo ${runId}: topics ${topics.input} -> ${topics.output}, alerts on ${topics.alerts}; logs in ${path.relative(process.cwd(), logDir)}/`,
+    );
     await admin.connect();
     await admin.createTopics({
       waitForLeaders: true,
@@ -92,19 +107,45 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       ],
     });
 
-    children.push(startCliProcess('worker', ['worker'], { ...env, HTTP_PORT: String(options.workerHttpPort) }, logDir));
-    children.push(startCliProcess('alerts', ['alerts'], { ...env, ALERTS_HTTP_PORT: String(options.workerHttpPort + 1) }, logDir));
-    children.push(startCliProcess('dashboard', ['dashboard'], { ...env, DASHBOARD_PORT: String(options.dashboardPort) }, logDir));
+    children.push(
+      startCliProcess('worker', ['worker'], { ...env, HTTP_PORT: String(options.workerHttpPort) }, logDir),
+    );
+    children.push(
+      startCliProcess(
+        'alerts',
+        ['alerts'],
+        { ...env, ALERTS_HTTP_PORT: String(options.workerHttpPort + 1) },
+        logDir,
+      ),
+    );
+    children.push(
+      startCliProcess(
+        'dashboard',
+        ['dashboard'],
+        { ...env, DASHBOARD_PORT: String(options.dashboardPort) },
+        logDir,
+      ),
+    );
     print('starting the worker (loads the model), spike alerts and the dashboard ...');
-    await waitUntil('the worker to join its consumer group', 120_000, async () => {
-      // The coordinator may not be known yet on a freshly started broker: that is "not yet", not a failure.
-      const described = await admin.describeGroups([runId]).catch(() => undefined);
-      const group = described?.groups[0];
-      return group?.state === 'Stable' && group.members.length > 0;
-    }, children);
+    await waitUntil(
+      'the worker to join its consumer group',
+      120_000,
+      async () => {
+        // The coordinator may not be known yet on a freshly started broker: that is "not yet", not a failure.
+        const described = await admin.describeGroups([runId]).catch(() => undefined);
+        const group = described?.groups[0];
+        return group?.state === 'Stable' && group.members.length > 0;
+      },
+      children,
+    );
     print(`dashboard: ${dashboardUrl}`);
 
-    const codec = await createCodec({ schemaRegistryUrl: env.SCHEMA_REGISTRY_URL, inputTopic: topics.input, outputTopic: topics.output, registerOnStart: false });
+    const codec = await createCodec({
+      schemaRegistryUrl: env.SCHEMA_REGISTRY_URL,
+      inputTopic: topics.input,
+      outputTopic: topics.output,
+      registerOnStart: false,
+    });
     const alertCodec = createAlertCodec();
     const live = await startLiveView({
       kafka,
@@ -118,25 +159,48 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     stopLiveView = live.stop;
 
     const streamFile = path.join(logDir, 'sample-stream.jsonl');
-    const total = writeSampleStream({ sampleFile: options.file, outFile: streamFile, runId, startMs: Date.now() - 20 * 60_000 });
+    const total = writeSampleStream({
+      sampleFile: options.file,
+      outFile: streamFile,
+      runId,
+      startMs: Date.now() - 20 * 60_000,
+    });
     print(`publishing ${total} sample tweets at ${options.rate}/s with emotion-stream produce ...`);
     const startedAt = Date.now();
-    const producer = startCliProcess('produce', ['produce', '--file', streamFile, '--topic', topics.input, '--rate', String(options.rate)], env, logDir);
-    if ((await producer.exited) !== 0) throw new DemoFailed(`produce failed; last lines of ${producer.logFile}:\n${producer.tail()}`);
+    const producer = startCliProcess(
+      'produce',
+      ['produce', '--file', streamFile, '--topic', topics.input, '--rate', String(options.rate)],
+      env,
+      logDir,
+    );
+    if ((await producer.exited) !== 0)
+      throw new DemoFailed(`produce failed; last lines of ${producer.logFile}:\n${producer.tail()}`);
 
-    const dlq = await openDeadLetterStore({ redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379', queueName: dlqQueue, redisTimeoutMs: 5_000, mirrorTopic: undefined });
+    const dlq = await openDeadLetterStore({
+      redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+      queueName: dlqQueue,
+      redisTimeoutMs: 5_000,
+      mirrorTopic: undefined,
+    });
     let deadLettered = 0;
     try {
-      await waitUntil('every tweet to be enriched or dead-lettered', options.drainTimeoutMs, async () => {
-        deadLettered = await dlq.store.count();
-        return live.counts.enriched + deadLettered >= total;
-      }, children);
+      await waitUntil(
+        'every tweet to be enriched or dead-lettered',
+        options.drainTimeoutMs,
+        async () => {
+          deadLettered = await dlq.store.count();
+          return live.counts.enriched + deadLettered >= total;
+        },
+        children,
+      );
     } finally {
       await dlq.close();
     }
     const drainedAt = live.counts.lastOutputAt ?? Date.now();
     // The burst's window closes once later events (or the idle clock) move the watermark past it.
-    await waitUntil('a spike alert', 20_000, () => live.counts.alerts.length > 0, children).catch(() => undefined);
+    await waitUntil('a spike alert', 20_000, () => live.counts.alerts.length > 0, children).catch(
+      () => undefined,
+    );
 
     const seconds = (drainedAt - startedAt) / 1000;
     print('');
@@ -144,9 +208,19 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     print(`  tweets published   ${total}`);
     print(`  enriched           ${live.counts.enriched}`);
     print(`  dead-lettered      ${deadLettered}`);
-    print(`  throughput         ${(live.counts.enriched / Math.max(seconds, 0.001)).toFixed(1)} tweets/s (limited by --rate ${options.rate}/s)`);
-    print(`  alerts             ${live.counts.alerts.length}${live.counts.alerts.map((alert) => ` [${alert.label} x${alert.ratio.toFixed(1)}]`).join('')}`);
-    print('  per emotion        ' + [...live.counts.byLabel.entries()].sort((a, b) => b[1] - a[1]).map(([label, count]) => `${label} ${count}`).join(', '));
+    print(
+      `  throughput         ${(live.counts.enriched / Math.max(seconds, 0.001)).toFixed(1)} tweets/s (limited by --rate ${options.rate}/s)`,
+    );
+    print(
+      `  alerts             ${live.counts.alerts.length}${live.counts.alerts.map((alert) => ` [${alert.label} x${alert.ratio.toFixed(1)}]`).join('')}`,
+    );
+    print(
+      '  per emotion        ' +
+        [...live.counts.byLabel.entries()]
+          .sort((a, b) => b[1] - a[1])
+          .map(([label, count]) => `${label} ${count}`)
+          .join(', '),
+    );
     print(`  dashboard          ${dashboardUrl}`);
 
     if (!options.once) {

@@ -16,7 +16,8 @@ export interface SampleStreamOptions {
   isBurstLine?: (text: string) => boolean;
 }
 
-const ANGER_WORDS = /\b(furious|angry|outraged|irritated|mad|enraged|annoyed|bitter|resentful|livid|hostile|insulted|irritable|cranky)\b/;
+const ANGER_WORDS =
+  /\b(furious|angry|outraged|irritated|mad|enraged|annoyed|bitter|resentful|livid|hostile|insulted|irritable|cranky)\b/;
 
 export function writeSampleStream(options: SampleStreamOptions): number {
   const spacingMs = options.spacingMs ?? 6_000;

@@ -1,10 +1,15 @@
 import type { Tweet } from '../../core';
 import { ConfigError } from '../../core';
 
-/** Line formats `produce` reads. */
-export const INPUT_FORMATS = ['auto', 'plain', 'jsonl', 'dair'] as const;
-export type InputFormat = (typeof INPUT_FORMATS)[number];
-export type ConcreteFormat = Exclude<InputFormat, 'auto'>;
+/** Line formats `produce` reads; `text` means what it means for classify and tokenize (one text a line). */
+export const TWEET_FILE_FORMATS = ['auto', 'text', 'jsonl', 'dair'] as const;
+export type TweetFileFormat = (typeof TWEET_FILE_FORMATS)[number];
+export type ConcreteFormat = Exclude<TweetFileFormat, 'auto'>;
+
+/** `plain`, the name `produce` used before `text`, is still accepted. */
+export function tweetFileFormat(name: string): TweetFileFormat {
+  return name === 'plain' ? 'text' : (name as TweetFileFormat);
+}
 
 /** One tweet read from a line: whatever it carried; the source fills in a missing id and timestamp. */
 export interface TweetDraft {
@@ -29,7 +34,7 @@ export function detectFormat(firstLine: string): ConcreteFormat {
     }
   }
   if (dairHeader.test(line) || dairLine.test(line)) return 'dair';
-  return 'plain';
+  return 'text';
 }
 
 export const isDairHeader = (line: string): boolean => dairHeader.test(line.trim());
@@ -106,7 +111,7 @@ function parseJsonLine(line: string, lineNo: number): TweetDraft {
 }
 
 /**
- * One line -> one draft, or undefined for a line to skip (blank lines in plain and dair files, the dair
+ * One line -> one draft, or undefined for a line to skip (blank lines in text and dair files, the dair
  * header). JSONL lines are taken as they are, even with an empty text: a way to publish poison on purpose.
  */
 export function parseLine(format: ConcreteFormat, line: string, lineNo: number): TweetDraft | undefined {
@@ -119,7 +124,7 @@ export function parseLine(format: ConcreteFormat, line: string, lineNo: number):
       if (cut < 0) return { tweet: { text: line } };
       return { tweet: { text: line.slice(0, cut) }, label: line.slice(cut + 1).trim() };
     }
-    case 'plain':
+    case 'text':
       return line.trim() === '' ? undefined : { tweet: { text: line } };
   }
 }

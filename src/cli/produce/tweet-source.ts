@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { Tweet } from '../../core';
-import { detectFormat, parseLine, type ConcreteFormat, type InputFormat } from './input-formats';
+import { detectFormat, parseLine, type ConcreteFormat, type TweetFileFormat } from './input-formats';
 
 /** A complete tweet ready to publish, with the label its line carried (for the x-expected-label header). */
 export interface SourcedTweet {
@@ -13,7 +13,7 @@ export interface SourcedTweet {
 export interface TweetSourceOptions {
   /** A file path; undefined = stdin. */
   file?: string;
-  format: InputFormat;
+  format: TweetFileFormat;
   /** Generated ids are `<idPrefix>-<n>` (n from 1, in input order). */
   idPrefix: string;
   /** Read a file this many times (ids stay unique): a small sample makes a large benchmark. @defaultValue 1 */

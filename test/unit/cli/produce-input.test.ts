@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { detectFormat, parseLine } from '../../../src/cli/produce/input-formats';
+import { detectFormat, parseLine, tweetFileFormat } from '../../../src/cli/produce/input-formats';
 import { readTweets, type SourcedTweet } from '../../../src/cli/produce/tweet-source';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'produce-input-'));
@@ -22,8 +22,8 @@ describe('produce input formats', () => {
     ['{"text":"hi"}', 'jsonl'],
     ['text;label_name', 'dair'],
     ['i feel great;joy', 'dair'],
-    ['i feel great; really', 'plain'],
-    ['{not json at all', 'plain'],
+    ['i feel great; really', 'text'],
+    ['{not json at all', 'text'],
   ])('detects %j as %s', (line, format) => {
     expect(detectFormat(line)).toBe(format);
   });
@@ -79,5 +79,12 @@ describe('produce input formats', () => {
       ['d-2', 'i am glad', 'joy'],
     ]);
     expect(skipped.count).toBe(1);
+  });
+});
+
+describe('tweetFileFormat', () => {
+  it('reads the old name plain as text, the one name classify and tokenize use', () => {
+    expect(tweetFileFormat('plain')).toBe('text');
+    expect(tweetFileFormat('jsonl')).toBe('jsonl');
   });
 });
