@@ -9,7 +9,7 @@ import {
   type ReadableSpan,
   type SpanExporter,
 } from '@opentelemetry/sdk-trace-base';
-import { BatchTrace, Metrics, type TracedMessage } from '../src/telemetry';
+import { ChunkTrace, Metrics, type TracedMessage } from '../src/telemetry';
 
 const CHUNKS = Number(process.env.BENCH_CHUNKS ?? 2_000);
 const CHUNK_SIZE = Number(process.env.BENCH_CHUNK_SIZE ?? 64);
@@ -39,7 +39,7 @@ async function run(label: string, tracer: Tracer, messageSpans: boolean): Promis
   const chunk = messages();
   const started = process.hrtime.bigint();
   for (let n = 0; n < CHUNKS; n += 1) {
-    const batch = BatchTrace.start(tracer, chunk, { consumerGroup: 'bench', messageSpans });
+    const batch = ChunkTrace.start(tracer, chunk, { consumerGroup: 'bench', messageSpans });
     batch.recordStage('consume', Date.now() - 1, Date.now());
     for (const stage of ['decode', 'infer', 'encode', 'produce'] as const)
       await batch.stage(stage, async () => undefined);

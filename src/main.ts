@@ -10,7 +10,7 @@ import { countDeadLetters, metricsObserver } from './pipeline/metrics-observer';
 import { closeInOrder, type Cleanup } from './pipeline/ordered-close';
 import { copyInputHeaders } from './pipeline/process-chunk';
 import { openRetryPath } from './pipeline/retry-path';
-import { createStreamWorker, type StreamWorker } from './pipeline/worker';
+import { createStreamWorker, type StreamWorker } from './pipeline/stream-worker';
 import { createLogger, Metrics, startTracing } from './telemetry';
 
 // Wiring only: settings -> stages -> worker. Nothing imports this file but the CLI and tests.

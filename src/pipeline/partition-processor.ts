@@ -8,7 +8,7 @@ import { finishChunk, type ChunkOutputDeps } from './chunk-output';
 import type { PipelineObserver } from './pipeline-observer';
 import { processChunk, type ChunkStages } from './process-chunk';
 import { ABANDONED, unlessAbandoned } from './stop-signal';
-import { BatchTrace } from '../telemetry';
+import { ChunkTrace } from '../telemetry';
 
 export interface PartitionProcessorOptions extends ChunkOutputDeps {
   stages: ChunkStages;
@@ -21,7 +21,7 @@ export interface PartitionProcessorOptions extends ChunkOutputDeps {
   /** Bumped on every group rebalance; exactly-once mode re-fences a partition after one. */
   generation(): number;
   logger: Logger;
-  /** Traces each chunk (see telemetry/batch-trace.ts); the no-op tracer when tracing is off. @defaultValue no spans */
+  /** Traces each chunk (see telemetry/chunk-trace.ts); the no-op tracer when tracing is off. @defaultValue no spans */
   tracer?: Tracer;
   /** Recorded on the spans as messaging.consumer.group.name. */
   consumerGroup?: string;
@@ -92,7 +92,7 @@ export function createPartitionProcessor(options: PartitionProcessorOptions): Pa
         if (!(await waitForRoom(batch, keeper))) break;
         const started = Date.now();
         const trace = options.tracer
-          ? BatchTrace.start(options.tracer, chunk, { consumerGroup: options.consumerGroup })
+          ? ChunkTrace.start(options.tracer, chunk, { consumerGroup: options.consumerGroup })
           : undefined;
         // "consume": from kafkajs handing the batch over to this chunk's turn (earlier chunks, backpressure).
         trace?.recordStage('consume', fetchedAt, started);

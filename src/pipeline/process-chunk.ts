@@ -10,7 +10,7 @@ import {
   type TweetEmotionEncoder,
 } from '../core';
 import type { OutputRecord } from '../egress/output-record';
-import type { BatchTrace, TraceStage } from '../telemetry';
+import type { ChunkTrace, TraceStage } from '../telemetry';
 import { enrich } from './enrich';
 import type { RetryPolicy } from '../core';
 import type { StopSignal } from './stop-signal';
@@ -47,7 +47,7 @@ export interface ChunkOutcome {
 /** Per-chunk telemetry hooks of processChunk; all optional. */
 export interface ChunkTelemetry {
   /** The chunk's spans: a child span per stage, output headers that continue each message's trace. */
-  trace?: BatchTrace;
+  trace?: ChunkTrace;
   /** A retriable failure of one item that will be tried again. */
   onRetry?: (error: EmotionStreamError) => void;
 }

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { DeadLetterSink, RetryPolicy } from '../core';
 import { BullmqRetryQueue, createBlockingRedis, createFailFastRedis } from '../dlq';
 import { createOutputProducer } from '../egress/output-producer';
-import { BatchTrace, semconv } from '../telemetry';
+import { ChunkTrace, semconv } from '../telemetry';
 import type { PipelineObserver } from './pipeline-observer';
 import { processChunk, type ChunkStages } from './process-chunk';
 import { createStopController } from './stop-signal';
@@ -71,7 +71,7 @@ export async function openRetryPath(options: RetryPathOptions): Promise<RetryPat
   try {
     await producer.connect();
     queue.start(async (envelope) => {
-      const trace = options.tracer ? BatchTrace.start(options.tracer, [envelope]) : undefined;
+      const trace = options.tracer ? ChunkTrace.start(options.tracer, [envelope]) : undefined;
       trace?.span.setAttribute(semconv.ATTR_RETRY_QUEUE, options.queueName);
       try {
         const outcome = await processChunk([envelope], stages, stop, { trace });

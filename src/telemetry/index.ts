@@ -1,5 +1,5 @@
 export * from './trace-headers';
-export * from './batch-trace';
+export * from './chunk-trace';
 export * from './tracing';
 export * from './metrics';
 export * from './alerts-metrics';

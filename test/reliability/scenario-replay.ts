@@ -5,7 +5,7 @@ import { openDeadLetterStore } from '../../src/dlq';
 import { startWorker } from '../../src/main';
 import { createClassifier } from '../../src/pipeline/batched-classifier';
 import { createKafkaClient } from '../../src/kafka/kafka-client';
-import { createStreamWorker } from '../../src/pipeline/worker';
+import { createStreamWorker } from '../../src/pipeline/stream-worker';
 import {
   createTopic,
   OutputReader,

@@ -1,5 +1,5 @@
 import { context, trace } from '@opentelemetry/api';
-import { BatchTrace, startTracing } from '../../../src/telemetry';
+import { ChunkTrace, startTracing } from '../../../src/telemetry';
 import { OtlpReceiver, attribute } from './otlp-receiver';
 
 // The SDK as configured by OTEL_* variables exports to a real OTLP/HTTP endpoint, in both wire formats.
@@ -33,7 +33,7 @@ describe('tracing export over OTLP/HTTP', () => {
     process.env.OTEL_SERVICE_NAME = 'emotion-stream-test';
     const tracing = startTracing({ env: process.env });
     expect(tracing.enabled).toBe(true);
-    const batch = BatchTrace.start(tracing.tracer, [message]);
+    const batch = ChunkTrace.start(tracing.tracer, [message]);
     await batch.stage('infer', async () => {
       // The SDK registered a real context manager: the stage's span is active inside.
       expect(trace.getSpan(context.active())?.isRecording()).toBe(true);

@@ -2,7 +2,7 @@ import type { Classifier } from '../../../src/core';
 import { openDeadLetterStore } from '../../../src/dlq';
 import { createClassifier } from '../../../src/pipeline/batched-classifier';
 import { createKafkaClient } from '../../../src/kafka/kafka-client';
-import { createStreamWorker } from '../../../src/pipeline/worker';
+import { createStreamWorker } from '../../../src/pipeline/stream-worker';
 import {
   committedOffsets,
   duplicates,

@@ -10,7 +10,7 @@ import { createClassifier } from '../../../src/pipeline/batched-classifier';
 import { createKafkaClient } from '../../../src/kafka/kafka-client';
 import { copyInputHeaders } from '../../../src/pipeline/process-chunk';
 import { openRetryPath } from '../../../src/pipeline/retry-path';
-import { createStreamWorker } from '../../../src/pipeline/worker';
+import { createStreamWorker } from '../../../src/pipeline/stream-worker';
 import { OutputReader, seedInput, testLogger, testWorkerConfig, TINY_MODEL_DIR } from './worker-harness';
 
 // Transient failures leave the hot path for the BullMQ retry queue (wired as in src/main.ts): a

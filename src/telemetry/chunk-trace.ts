@@ -20,11 +20,11 @@ export interface TracedMessage {
   headers: KafkaHeaders;
 }
 
-/** Options of {@link BatchTrace.start}. */
-export interface BatchTraceOptions {
+/** Options of {@link ChunkTrace.start}. */
+export interface ChunkTraceOptions {
   /**
-   * Most producer contexts linked from the batch span. Each link costs memory until export and
-   * backends reject spans with thousands of links, so a large batch links only its first ones and
+   * Most producer contexts linked from the chunk span. Each link costs memory until export and
+   * backends reject spans with thousands of links, so a large chunk links only its first ones and
    * records how many it dropped in `emotion_stream.batch.links_dropped`.
    * @defaultValue 128
    */
@@ -39,7 +39,7 @@ export interface BatchTraceOptions {
   messageSpans?: boolean;
 }
 
-/** Stage names used as child spans of a batch (see README, Observability). */
+/** Stage names used as child spans of a chunk (see README, Observability). */
 export type TraceStage = 'consume' | 'decode' | 'infer' | 'encode' | 'produce';
 
 const DEFAULT_MAX_LINKS = 128;
@@ -64,13 +64,14 @@ function single<T>(values: T[]): T | undefined {
 }
 
 /**
- * The spans of one micro-batch: a `process <topic>` consumer span linked to each message's
- * producer context (capped), child spans per stage (consume, decode, infer, produce), and
- * optionally one span per message that continues the message's own trace. kafkajs' eachBatch
- * batches are not our micro-batches (the batcher regroups records across partitions and fetches),
- * which is why this is hand-made rather than @opentelemetry/instrumentation-kafkajs' spans.
+ * The spans of one chunk (PIPELINE_CHUNK_SIZE records of one partition, handled as a unit): a
+ * `process <topic>` consumer span linked to each message's producer context (capped), child spans
+ * per stage (consume, decode, infer, produce), and optionally one span per message that continues
+ * the message's own trace. A chunk is neither kafkajs' eachBatch batch nor a model micro-batch (the
+ * batcher regroups texts across partitions), which is why this is hand-made rather than
+ * @opentelemetry/instrumentation-kafkajs' spans.
  */
-export class BatchTrace {
+export class ChunkTrace {
   private readonly messageSpans: Array<Span | undefined>;
   private ended = false;
 
@@ -87,8 +88,8 @@ export class BatchTrace {
   static start(
     tracer: Tracer,
     messages: readonly TracedMessage[],
-    options: BatchTraceOptions = {},
-  ): BatchTrace {
+    options: ChunkTraceOptions = {},
+  ): ChunkTrace {
     const maxLinks = options.maxLinks ?? DEFAULT_MAX_LINKS;
     const producerContexts = messages.map((message) => extractTraceContext(message.headers));
     const links: Link[] = [];
@@ -113,19 +114,19 @@ export class BatchTrace {
       attributes[semconv.ATTR_MESSAGING_DESTINATION_PARTITION_ID] = String(partition);
     if (options.consumerGroup) attributes[semconv.ATTR_MESSAGING_CONSUMER_GROUP_NAME] = options.consumerGroup;
 
-    // A batch is its own trace root: its messages come from many producers' traces.
+    // A chunk is its own trace root: its messages come from many producers' traces.
     const span = tracer.startSpan(
       topic ? `process ${topic}` : 'process',
       { kind: SpanKind.CONSUMER, attributes, links, root: true },
       contextApi.active(),
     );
-    const batchContext = trace.setSpan(contextApi.active(), span);
+    const chunkContext = trace.setSpan(contextApi.active(), span);
 
     const messageSpans = messages.map((message, index) => {
       if (options.messageSpans === false) return undefined;
       const producerContext = producerContexts[index];
-      // A message without trace headers gets its span under the batch instead of a lonely root.
-      const parent = trace.getSpanContext(producerContext) ? producerContext : batchContext;
+      // A message without trace headers gets its span under the chunk instead of a lonely root.
+      const parent = trace.getSpanContext(producerContext) ? producerContext : chunkContext;
       return tracer.startSpan(
         `enrich ${message.topic}`,
         {
@@ -146,17 +147,17 @@ export class BatchTrace {
         parent,
       );
     });
-    return new BatchTrace(tracer, span, batchContext, messages, messageSpans);
+    return new ChunkTrace(tracer, span, chunkContext, messages, messageSpans);
   }
 
-  /** Number of messages in the batch. */
+  /** Number of messages in the chunk. */
   get size(): number {
     return this.messages.length;
   }
 
   /**
    * The context that continues message `index`'s trace: its own span when message spans are on,
-   * otherwise the producer's context (so headers still pass through), otherwise the batch's.
+   * otherwise the producer's context (so headers still pass through), otherwise the chunk's.
    */
   messageContext(index: number): Context {
     const span = this.messageSpans[index];
@@ -175,7 +176,7 @@ export class BatchTrace {
     return traceHeaders(this.messageContext(index));
   }
 
-  /** Records that message `index` failed (dead-lettered or retried) on its span and counts it on the batch. */
+  /** Records that message `index` failed (dead-lettered or retried) on its span and counts it on the chunk. */
   failMessage(index: number, error: unknown): void {
     const span = this.messageSpans[index];
     if (span) recordSpanError(span, error);
@@ -203,7 +204,7 @@ export class BatchTrace {
     }
   }
 
-  /** Adds a child span for a stage timed elsewhere (e.g. `consume`: first record fetched -> batch flushed). */
+  /** Adds a child span for a stage timed elsewhere (e.g. `consume`: first record fetched -> chunk flushed). */
   recordStage(name: TraceStage, startTimeMs: number, endTimeMs: number, attributes: Attributes = {}): void {
     const span = this.tracer.startSpan(
       name,
@@ -213,7 +214,7 @@ export class BatchTrace {
     span.end(endTimeMs);
   }
 
-  /** Ends every span of the batch; an error marks the batch span failed. Safe to call twice. */
+  /** Ends every span of the chunk; an error marks the chunk span failed. Safe to call twice. */
   end(error?: unknown): void {
     if (this.ended) return;
     this.ended = true;

@@ -5,7 +5,7 @@ import {
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { EmotionStreamError } from '../../../src/core';
-import { BatchTrace, remoteSpanContext, type TracedMessage } from '../../../src/telemetry';
+import { ChunkTrace, remoteSpanContext, type TracedMessage } from '../../../src/telemetry';
 
 function setup() {
   const exporter = new InMemorySpanExporter();
@@ -19,11 +19,11 @@ function message(i: number, traced = true): TracedMessage {
   return { topic: 'tweets', partition: 2, offset: String(100 + i), headers };
 }
 
-describe('BatchTrace', () => {
+describe('ChunkTrace', () => {
   it('starts a root consumer span linked to each producer context with messaging attributes', () => {
     const { exporter, tracer } = setup();
     const messages = [message(0), message(1), message(2, false)];
-    const batch = BatchTrace.start(tracer, messages, { consumerGroup: 'g1' });
+    const batch = ChunkTrace.start(tracer, messages, { consumerGroup: 'g1' });
     batch.end();
     const spans = exporter.getFinishedSpans();
     const batchSpan = spans.find((span) => span.name === 'process tweets');
@@ -45,7 +45,7 @@ describe('BatchTrace', () => {
   it('caps the links and records how many were dropped', () => {
     const { exporter, tracer } = setup();
     const messages = Array.from({ length: 10 }, (_, i) => message(i));
-    BatchTrace.start(tracer, messages, { maxLinks: 4, messageSpans: false }).end();
+    ChunkTrace.start(tracer, messages, { maxLinks: 4, messageSpans: false }).end();
     const [batchSpan] = exporter.getFinishedSpans();
     expect(batchSpan.links).toHaveLength(4);
     expect(batchSpan.attributes['emotion_stream.batch.links_dropped']).toBe(6);
@@ -54,7 +54,7 @@ describe('BatchTrace', () => {
   it("continues each message's own trace into its output headers", () => {
     const { exporter, tracer } = setup();
     const messages = [message(0), message(1, false)];
-    const batch = BatchTrace.start(tracer, messages);
+    const batch = ChunkTrace.start(tracer, messages);
     const out0 = remoteSpanContext(batch.injectOutputHeaders(0, {}));
     const out1 = remoteSpanContext(batch.injectOutputHeaders(1, {}));
     batch.end();
@@ -73,20 +73,20 @@ describe('BatchTrace', () => {
 
   it('passes the producer context through when message spans are off', () => {
     const { tracer } = setup();
-    const batch = BatchTrace.start(tracer, [message(0)], { messageSpans: false });
+    const batch = ChunkTrace.start(tracer, [message(0)], { messageSpans: false });
     expect(batch.injectOutputHeaders(0, {}).traceparent).toBe(`00-${hex(1, 32)}-${hex(1, 16)}-01`);
     batch.end();
   });
 
   it('passes the input context through with a no-op tracer (SDK off)', () => {
-    const batch = BatchTrace.start(trace.getTracer('noop'), [message(3)]);
+    const batch = ChunkTrace.start(trace.getTracer('noop'), [message(3)]);
     expect(batch.injectOutputHeaders(0, {}).traceparent).toBe(`00-${hex(4, 32)}-${hex(4, 16)}-01`);
     batch.end();
   });
 
   it('runs stages as children of the batch span and records failures on them', async () => {
     const { exporter, tracer } = setup();
-    const batch = BatchTrace.start(tracer, [message(0)]);
+    const batch = ChunkTrace.start(tracer, [message(0)]);
     await expect(batch.stage('decode', async () => 7)).resolves.toBe(7);
     const failure = new EmotionStreamError('model exploded', {
       code: 'INFER_FAILED',
@@ -117,7 +117,7 @@ describe('BatchTrace', () => {
 
   it('names a batch across topics and partitions without a destination', () => {
     const { exporter, tracer } = setup();
-    BatchTrace.start(tracer, [message(0), { ...message(1), topic: 'other', partition: 0 }], {
+    ChunkTrace.start(tracer, [message(0), { ...message(1), topic: 'other', partition: 0 }], {
       messageSpans: false,
     }).end();
     const [span] = exporter.getFinishedSpans();
