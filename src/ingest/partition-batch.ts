@@ -14,7 +14,11 @@ export interface PartitionBatch {
    * partition starts right after the last marked one: what is not marked is fetched again.
    */
   markDone(offset: string): void;
-  /** Commits the marked offsets now (at-least-once mode; a no-op when offsets travel in transactions). */
+  /**
+   * Commits this partition's marked offset to the consumer group now — the only place the worker
+   * commits (kafkajs' auto-commit is off). A no-op in exactly-once mode, where offsets travel in
+   * the producer's transactions instead.
+   */
   commit(): Promise<void>;
   /** Tells the group coordinator this member is alive; throws when the group is rebalancing. */
   heartbeat(): Promise<void>;

@@ -10,8 +10,8 @@ export interface TweetConsumerOptions {
   /** Partitions processed concurrently (kafkajs partitionsConsumedConcurrently). @defaultValue 4 */
   partitionConcurrency?: number;
   /**
-   * Commit marked offsets through the consumer group (at-least-once). False in exactly-once mode,
-   * where offsets are committed inside the producer's transactions instead.
+   * `PartitionBatch.commit()` commits the marked offset through the consumer group (at-least-once).
+   * False in exactly-once mode, where offsets are committed inside the producer's transactions.
    */
   commitOffsets: boolean;
   logger: Logger;
@@ -21,8 +21,6 @@ export interface TweetConsumerOptions {
   sessionTimeoutMs?: number;
   /** @defaultValue 3000 */
   heartbeatIntervalMs?: number;
-  /** Time between commits while a long batch is processed (the end of a batch always commits). @defaultValue 1000 */
-  commitIntervalMs?: number;
 }
 
 export interface TweetConsumer {
@@ -46,7 +44,9 @@ export interface TweetConsumer {
 /**
  * A kafkajs consumer-group member reading one topic with `eachBatch`. kafkajs keeps per-partition
  * positions: the next fetch of a partition starts after the last offset the pipeline marked done,
- * and eachBatchAutoResolve is off so an abandoned batch is never marked done by accident. kafkajs
+ * and eachBatchAutoResolve is off so an abandoned batch is never marked done by accident.
+ * Auto-commit is off too: an offset is committed only when the pipeline calls `commit()` on the
+ * batch, right after marking a finished chunk (see pipeline/chunk-output.ts). kafkajs
  * rejoins the group only after every in-flight batch has settled, so offsets marked by a batch are
  * committed under the generation that still owns its partition — nothing is ever committed for a
  * partition that was revoked.
@@ -79,13 +79,22 @@ export function createTweetConsumer(options: TweetConsumerOptions): TweetConsume
 
   function toPartitionBatch(payload: EachBatchPayload): PartitionBatch {
     const { batch } = payload;
+    let done: string | undefined;
     return {
       topic: batch.topic,
       partition: batch.partition,
       envelopes: batch.messages.map((message) => toEnvelope(batch.topic, batch.partition, message)),
-      markDone: (offset) => payload.resolveOffset(offset),
+      markDone: (offset) => {
+        payload.resolveOffset(offset);
+        done = offset;
+      },
       commit: async () => {
-        if (options.commitOffsets) await payload.commitOffsetsIfNecessary();
+        if (!options.commitOffsets || done === undefined) return;
+        // Given offsets, kafkajs commits exactly these (the next offset to read), at once.
+        const next = (BigInt(done) + 1n).toString();
+        await payload.commitOffsetsIfNecessary({
+          topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }],
+        });
       },
       heartbeat: () => payload.heartbeat(),
       isRunning: () => payload.isRunning() && !payload.isStale(),
@@ -100,8 +109,7 @@ export function createTweetConsumer(options: TweetConsumerOptions): TweetConsume
       await consumer.subscribe({ topic, fromBeginning: true });
       await consumer.run({
         partitionsConsumedConcurrently: options.partitionConcurrency ?? 4,
-        autoCommit: options.commitOffsets,
-        autoCommitInterval: options.commitIntervalMs ?? 1_000,
+        autoCommit: false,
         eachBatchAutoResolve: false,
         eachBatch: (payload) => handler(toPartitionBatch(payload)),
       });

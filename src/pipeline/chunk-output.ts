@@ -59,8 +59,12 @@ export async function writeDeadLetters(
 }
 
 /**
- * Puts a processed chunk where it belongs and only then marks its offsets done: the records in the
- * output topic and the dead letters durable, in either order, before the last offset is marked.
+ * The end of a chunk's life, in the order that loses nothing:
+ *   1. durable — its records acknowledged by the output topic and its dead letters stored in Redis;
+ *   2. mark done — the next fetch of the partition starts after the chunk;
+ *   3. commit — the group's offset moves past the chunk (the worker's only commit).
+ * Exactly-once mode does 1 and 3 in one Kafka transaction (records + offsets), dead letters first.
+ * A crash before 3 repeats this one chunk, never skips it.
  */
 export async function finishChunk(
   batch: PartitionBatch,
@@ -70,19 +74,20 @@ export async function finishChunk(
 ): Promise<void> {
   const { mode } = deps;
   if (mode.kind === 'at-least-once') {
-    await Promise.all([mode.producer.send(outcome.records), writeDeadLetters(outcome.deadLetters, deps)]);
-    batch.markDone(lastOffset);
-    await batch.commit();
+    await Promise.all([mode.producer.send(outcome.records), writeDeadLetters(outcome.deadLetters, deps)]); // 1
+    batch.markDone(lastOffset); // 2
+    await batch.commit(); // 3
     return;
   }
   // Dead letters live outside Kafka's transaction: make them durable first, so a failed transaction
   // at worst repeats a dead letter on retry, never loses one.
-  await writeDeadLetters(outcome.deadLetters, deps);
+  await writeDeadLetters(outcome.deadLetters, deps); // 1 (dead letters)
+  // 1 (records) and 3 in one transaction: the output and the group's offset move together.
   await mode.transactions.commit({
     inputTopic: batch.topic,
     partition: batch.partition,
     records: outcome.records,
     nextOffset: nextOffset(lastOffset),
   });
-  batch.markDone(lastOffset);
+  batch.markDone(lastOffset); // 2
 }

@@ -81,9 +81,6 @@ export function createStreamWorker(deps: StreamWorkerDeps): StreamWorker {
     partitionConcurrency: config.partitionConcurrency,
     commitOffsets: !config.exactlyOnce,
     sessionTimeoutMs: config.sessionTimeoutMs,
-    // Commit after every chunk rather than once a second: a crash then repeats at most the one
-    // written-but-uncommitted chunk per partition (issue 6), for one OffsetCommit per chunk.
-    commitIntervalMs: 0,
     logger,
   });
   let generation = 0;
