@@ -1,12 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from '../core';
 
-/**
- * Retention of the alert topic when we create it: 7 days. A replica taking over reads the whole
- * alert topic into its ledger, so it must stay small; a week of alerts is a few thousand records.
- */
-export const ALERT_RETENTION_MS = 7 * 24 * 3_600_000;
-
 /** One rule per watched label; thresholds default to the detector-wide values below. */
 export const spikeRuleSchema = z.object({
   /** The emotion label to watch (one of the model's labels). */

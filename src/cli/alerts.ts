@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { createAlertCodec } from '../alerts/alert-codec';
+import { createAlertCodec } from '../codec/alert-codec';
 import { groupDimensions, spikeDetectorOptions, type GroupDimension } from '../alerts/alert-options';
 import { systemClock } from '../alerts/clock';
 import { ConfigError } from '../core';

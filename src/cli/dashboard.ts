@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { createAlertCodec } from '../alerts/alert-codec';
+import { createAlertCodec } from '../codec/alert-codec';
 import { createDashboardServer } from '../dashboard/dashboard-server';
 import { createDashboardFeed } from '../pipeline/dashboard-feed';
 import { createLogger } from '../telemetry/logger';

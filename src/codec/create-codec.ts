@@ -1,5 +1,5 @@
 import avro from 'avsc';
-import type { TweetDecoder, TweetEmotionEncoder } from '../core';
+import type { TweetDecoder, TweetEmotionDecoder, TweetEmotionEncoder } from '../core';
 import { ConfigError } from '../core';
 import { ConfluentRecordReader, RawRecordReader, type RecordReader } from './record-readers';
 import { RecordWriter } from './record-writer';
@@ -10,7 +10,6 @@ import {
   AvroTweetEmotionDecoder,
   AvroTweetEmotionEncoder,
   AvroTweetEncoder,
-  type TweetEmotionDecoder,
   type TweetEncoder,
 } from './tweet-codecs';
 import { DEFAULT_MAX_TEXT_BYTES } from './tweet-validation';

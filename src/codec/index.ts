@@ -1,3 +1,4 @@
+export * from './alert-codec';
 export * from './create-codec';
 export * from './tweet-codecs';
 export * from './tweet-mapping';

@@ -1,4 +1,11 @@
-import type { Envelope, Tweet, TweetDecoder, TweetEmotion, TweetEmotionEncoder } from '../core';
+import type {
+  Envelope,
+  Tweet,
+  TweetDecoder,
+  TweetEmotion,
+  TweetEmotionDecoder,
+  TweetEmotionEncoder,
+} from '../core';
 import { PoisonMessageError } from '../core';
 import type { RecordReader } from './record-readers';
 import type { RecordWriter } from './record-writer';
@@ -14,11 +21,6 @@ import { validateTweetRecord, type DecodedTweetRecord } from './tweet-validation
 /** Encodes input tweets (what `emotion-stream produce` and tests publish). */
 export interface TweetEncoder {
   encode(tweet: Tweet): Promise<Buffer>;
-}
-
-/** Decodes enriched events from the output topic (for consumers, tests and the dashboard). */
-export interface TweetEmotionDecoder {
-  decode(value: Buffer): Promise<TweetEmotion>;
 }
 
 function requireValue(envelope: Envelope): Buffer {

@@ -1,4 +1,5 @@
 import type { Envelope } from './envelope';
+import type { EmotionAlert } from './emotion-alert';
 import type { Tweet, TweetEmotion } from './tweet';
 
 /** Turns a consumed record's bytes into a Tweet; throws an EmotionStreamError (poison or transient). */
@@ -9,4 +10,15 @@ export interface TweetDecoder {
 /** Turns an enriched event into the output record's value bytes. */
 export interface TweetEmotionEncoder {
   encode(event: TweetEmotion): Promise<Buffer>;
+}
+
+/** Decodes enriched events from the output topic (alerts, the dashboard, tests). */
+export interface TweetEmotionDecoder {
+  decode(value: Buffer): Promise<TweetEmotion>;
+}
+
+/** Raw Avro (no framing) of EmotionAlert. Alerts are few and internal, so no registry round trip. */
+export interface AlertCodec {
+  encode(alert: EmotionAlert): Buffer;
+  decode(value: Buffer): EmotionAlert;
 }

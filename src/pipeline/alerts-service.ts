@@ -1,13 +1,11 @@
 import type { Admin, Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
-import type { AlertCodec } from '../alerts/alert-codec';
 import { AlertLedger } from '../alerts/alert-ledger';
-import { ALERT_RETENTION_MS, type SpikeDetectorOptions } from '../alerts/alert-options';
+import type { SpikeDetectorOptions } from '../alerts/alert-options';
 import type { Clock } from '../alerts/clock';
 import { SpikeDetector } from '../alerts/spike-detector';
 import type { SpikeDetectorStats } from '../alerts/spike-detector';
-import type { EmotionAlert } from '../core';
-import type { TweetEmotionDecoder } from '../codec';
+import { ALERT_RETENTION_MS, type AlertCodec, type EmotionAlert, type TweetEmotionDecoder } from '../core';
 import { readTopicToEnd } from '../kafka/read-topic-to-end';
 import { singleActiveAssigner } from '../kafka/single-active-assigner';
 import { ensureTopic } from '../kafka/ensure-topic';

@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
-import type { TweetEmotionDecoder } from '../codec';
-import type { EmotionAlert, TweetEmotion } from '../core';
-import { ALERT_RETENTION_MS } from '../alerts/alert-options';
+import { ALERT_RETENTION_MS, type EmotionAlert, type TweetEmotion, type TweetEmotionDecoder } from '../core';
 import { ensureTopic } from '../kafka/ensure-topic';
 import { waitForTopic } from '../kafka/wait-for-topic';
 

@@ -1,7 +1,7 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { createAlertCodec } from '../../alerts/alert-codec';
+import { createAlertCodec } from '../../codec/alert-codec';
 import { createCodec } from '../../codec';
 import { fromPackageRoot } from '../../config/package-root';
 import { EmotionStreamError } from '../../core';

@@ -1,5 +1,6 @@
 /** The pipeline stage where a failure happened; recorded with every dead letter. */
-export type Stage = 'ingest' | 'decode' | 'validate' | 'infer' | 'encode' | 'produce' | 'dlq' | 'config' | 'model';
+export type Stage =
+  'ingest' | 'decode' | 'validate' | 'infer' | 'encode' | 'produce' | 'dlq' | 'config' | 'model';
 
 export interface EmotionStreamErrorOptions {
   code: string;

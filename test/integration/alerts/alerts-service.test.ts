@@ -1,6 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
-import { createAlertCodec } from '../../../src/alerts/alert-codec';
+import { createAlertCodec } from '../../../src/codec/alert-codec';
 import { spikeDetectorOptions } from '../../../src/alerts/alert-options';
 import { systemClock } from '../../../src/alerts/clock';
 import { createCodec } from '../../../src/codec';

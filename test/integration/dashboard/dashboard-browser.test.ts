@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
 import { chromium, type BrowserContext } from 'playwright-core';
-import { createAlertCodec } from '../../../src/alerts/alert-codec';
+import { createAlertCodec } from '../../../src/codec/alert-codec';
 import { spikeDetectorOptions } from '../../../src/alerts/alert-options';
 import { systemClock } from '../../../src/alerts/clock';
 import { createCodec } from '../../../src/codec';

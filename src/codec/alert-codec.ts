@@ -1,17 +1,11 @@
 import { readFileSync } from 'node:fs';
 import avro from 'avsc';
 import { fromPackageRoot } from '../config/package-root';
-import type { EmotionAlert } from '../core';
+import type { AlertCodec } from '../core';
 import { ConfigError } from '../core';
 
 /** schemas/emotion-alert.avsc: the alert record on ALERT_TOPIC. */
 export const EMOTION_ALERT_SCHEMA_PATH = fromPackageRoot('schemas', 'emotion-alert.avsc');
-
-/** Raw Avro (no framing) of EmotionAlert. Alerts are few and internal, so no registry round trip. */
-export interface AlertCodec {
-  encode(alert: EmotionAlert): Buffer;
-  decode(value: Buffer): EmotionAlert;
-}
 
 interface AlertRecord {
   id: string;

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { createAlertCodec, EMOTION_ALERT_SCHEMA_PATH } from '../../../src/alerts/alert-codec';
+import { createAlertCodec, EMOTION_ALERT_SCHEMA_PATH } from '../../../src/codec/alert-codec';
 import { AlertLedger } from '../../../src/alerts/alert-ledger';
 import { alertId } from '../../../src/alerts/group-key';
 import type { EmotionAlert } from '../../../src/core';
