@@ -4,7 +4,7 @@ import { groupDimensions, spikeDetectorOptions, type GroupDimension } from '../a
 import { systemClock } from '../alerts/clock';
 import { ConfigError } from '../core';
 import { startOpsServer, type OpsServer } from '../ops';
-import { createAlertsService } from '../pipeline/alerts-service';
+import { createAlertsService } from '../alerts/alerts-service';
 import { AlertsMetrics } from '../telemetry/alerts-metrics';
 import { createLogger } from '../telemetry/logger';
 import {

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { createAlertCodec } from '../codec/alert-codec';
 import { createDashboardServer } from '../dashboard/dashboard-server';
-import { createDashboardFeed } from '../pipeline/dashboard-feed';
+import { createDashboardFeed } from '../dashboard/dashboard-feed';
 import { createLogger } from '../telemetry/logger';
 import {
   asKafkaError,

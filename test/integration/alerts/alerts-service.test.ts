@@ -5,7 +5,7 @@ import { spikeDetectorOptions } from '../../../src/alerts/alert-options';
 import { systemClock } from '../../../src/alerts/clock';
 import { createCodec } from '../../../src/codec';
 import type { EmotionAlert, TweetEmotion } from '../../../src/core';
-import { createAlertsService, type AlertsService } from '../../../src/pipeline/alerts-service';
+import { createAlertsService, type AlertsService } from '../../../src/alerts/alerts-service';
 import { readTopicToEnd } from '../../../src/kafka/read-topic-to-end';
 import { MINUTE, minutesOfEvents } from '../../support/emotion-events';
 import { kafkaBrokers, uniqueName } from '../../support/services';

@@ -10,8 +10,8 @@ import { spikeDetectorOptions } from '../../../src/alerts/alert-options';
 import { systemClock } from '../../../src/alerts/clock';
 import { createCodec } from '../../../src/codec';
 import { createDashboardServer } from '../../../src/dashboard/dashboard-server';
-import { createAlertsService } from '../../../src/pipeline/alerts-service';
-import { createDashboardFeed } from '../../../src/pipeline/dashboard-feed';
+import { createAlertsService } from '../../../src/alerts/alerts-service';
+import { createDashboardFeed } from '../../../src/dashboard/dashboard-feed';
 import { EMOTION_LABELS, enrichedEvent } from '../../support/emotion-events';
 import { kafkaBrokers, uniqueName } from '../../support/services';
 

@@ -1,10 +1,10 @@
 import type { Admin, Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
-import { AlertLedger } from '../alerts/alert-ledger';
-import type { SpikeDetectorOptions } from '../alerts/alert-options';
-import type { Clock } from '../alerts/clock';
-import { SpikeDetector } from '../alerts/spike-detector';
-import type { SpikeDetectorStats } from '../alerts/spike-detector';
+import { AlertLedger } from './alert-ledger';
+import type { SpikeDetectorOptions } from './alert-options';
+import type { Clock } from './clock';
+import { SpikeDetector } from './spike-detector';
+import type { SpikeDetectorStats } from './spike-detector';
 import { ALERT_RETENTION_MS, type AlertCodec, type EmotionAlert, type TweetEmotionDecoder } from '../core';
 import { readTopicToEnd } from '../kafka/read-topic-to-end';
 import { singleActiveAssigner } from '../kafka/single-active-assigner';
