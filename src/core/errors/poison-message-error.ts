@@ -11,6 +11,11 @@ export const POISON_CODES = [
   'NOT_AVRO',
   /** Avro that ends before the record does. */
   'TRUNCATED_AVRO',
+  /**
+   * An Avro array or map claims more items (or a block more bytes) than the rest of the record can hold:
+   * a decompression-bomb-like record that would make the decoder loop or allocate for the claim.
+   */
+  'AVRO_CLAIMS_EXCEED_BYTES',
   /** A complete record followed by extra bytes. */
   'TRAILING_BYTES',
   /** The Confluent frame names a schema id the registry does not know. */
