@@ -32,6 +32,12 @@ export const POISON_CODES = [
   'INVALID_UTF8',
   /** `id` is empty or only whitespace: it is the output key, so it must identify the tweet. */
   'EMPTY_ID',
+  /** The record's key is longer than MAX_KEY_BYTES. */
+  'KEY_TOO_LARGE',
+  /** The record has more header values than MAX_HEADERS (a repeated name counts once per value). */
+  'TOO_MANY_HEADERS',
+  /** One header's name and value together are longer than MAX_HEADER_BYTES. */
+  'HEADER_TOO_LARGE',
   /** An enriched event the output schema rejects (a bug upstream, but retrying cannot fix it). */
   'UNENCODABLE_OUTPUT',
 ] as const;
