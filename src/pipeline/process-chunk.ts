@@ -71,7 +71,9 @@ async function settle<T>(step: () => Promise<T>, stage: Stage): Promise<T | Emot
 // fromEntries defines own properties: a header named `__proto__` is copied, not made the prototype.
 export const copyInputHeaders: OutputHeaders = (envelope) =>
   Object.fromEntries(
-    Object.entries(envelope.headers).filter((entry): entry is [string, HeaderValue] => entry[1] !== undefined),
+    Object.entries(envelope.headers).filter(
+      (entry): entry is [string, HeaderValue] => entry[1] !== undefined,
+    ),
   );
 
 /**
