@@ -109,6 +109,7 @@ export async function startWorker(
         outputHeaders: copyInputHeaders,
         retry: retryPolicy,
         now: Date.now,
+        recordLimits: config.recordLimits,
       },
       logger,
     });

@@ -26,15 +26,20 @@ export function formatEntryTable(entries: DeadLetterEntry[]): string {
 }
 
 /** Header values as text when they are valid UTF-8, else left base64 (`show` output). */
-export function decodedHeaders(entry: DeadLetterEntry): Record<string, string> {
+export function decodedHeaders(entry: DeadLetterEntry): Record<string, string | string[]> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(entry.headers)) {
+  const decode = (value: string): string => {
     try {
-      out[name] = decoder.decode(Buffer.from(value, 'base64'));
+      return decoder.decode(Buffer.from(value, 'base64'));
     } catch {
-      out[name] = `base64:${value}`;
+      return `base64:${value}`;
     }
-  }
-  return out;
+  };
+  // fromEntries: a header named `__proto__` stays a header. Repeated names keep every value.
+  return Object.fromEntries(
+    Object.entries(entry.headers).map(([name, value]) => [
+      name,
+      Array.isArray(value) ? value.map(decode) : decode(value),
+    ]),
+  );
 }

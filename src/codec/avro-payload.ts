@@ -20,9 +20,22 @@ function looksLikeText(bytes: Buffer): boolean {
 /**
  * Decodes exactly one Avro record from `payload`, or throws the poison code that says why not:
  * NOT_AVRO (text, or a structure avsc rejects), TRUNCATED_AVRO (ran out of bytes), TRAILING_BYTES
- * (bytes left over), INVALID_UTF8 (a string field that is not UTF-8).
+ * (bytes left over), INVALID_UTF8 (a string field that is not UTF-8), AVRO_CLAIMS_EXCEED_BYTES (an array
+ * or map claims more items than the bytes hold). The claim check runs first, so avsc never loops or
+ * allocates for more than the payload can hold.
  */
 export function decodeExactly(plan: ReadPlan, payload: Buffer): unknown {
+  try {
+    plan.claimCheck(payload);
+  } catch (error) {
+    if (looksLikeText(payload)) {
+      throw new PoisonMessageError(
+        'NOT_AVRO',
+        `value of ${payload.length} bytes is plain text (JSON or similar), not Avro`,
+      );
+    }
+    throw error;
+  }
   let decoded: { value: unknown; offset: number };
   try {
     decoded = plan.readerType.decode(payload, 0, plan.resolver);

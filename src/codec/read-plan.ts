@@ -1,20 +1,25 @@
 import avro from 'avsc';
 import { PoisonMessageError } from '../core';
+import { compileClaimCheck, type ClaimCheck } from './claim-check';
 import { Utf8Checker } from './utf8-check';
 
 /**
  * How to read payloads of one writer schema: the reader type, the resolver from the writer (absent when
- * both schemas are the same) and, built on first need, the strict UTF-8 checker. One plan per writer
+ * both schemas are the same), the claim check that bounds avsc's work (see claim-check.ts) and, built on
+ * first need, the strict UTF-8 checker. One plan per writer
  * schema, cached by the codec: building resolvers is far slower than decoding.
  */
 export class ReadPlan {
   private utf8Checker: Utf8Checker | undefined;
+  readonly claimCheck: ClaimCheck;
 
   constructor(
     readonly readerType: avro.Type,
     readonly writerType: avro.Type,
     readonly resolver: avro.Resolver | undefined,
-  ) {}
+  ) {
+    this.claimCheck = compileClaimCheck(writerType);
+  }
 
   utf8(): Utf8Checker {
     this.utf8Checker ??= new Utf8Checker(this.writerType);

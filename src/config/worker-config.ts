@@ -28,6 +28,8 @@ export interface WorkerConfig {
   inputWriterSchemaPath?: string;
   /** Longer texts (UTF-8 bytes) are TEXT_TOO_LONG poison. */
   maxTextBytes: number;
+  /** Key and header bounds: past one, a record is KEY_TOO_LARGE / TOO_MANY_HEADERS / HEADER_TOO_LARGE poison. */
+  recordLimits: { maxKeyBytes: number; maxHeaders: number; maxHeaderBytes: number };
   redisUrl: string;
   dlqQueue: string;
   /** Absolute path. */
@@ -117,6 +119,9 @@ const schema = z.object({
   SCHEMA_REGISTRY_URL: optionalText.pipe(url(/^https?:$/).optional()),
   INPUT_WRITER_SCHEMA: optionalText,
   MAX_TEXT_BYTES: integer(65_536, 1, 16 * 1024 * 1024),
+  MAX_KEY_BYTES: integer(65_536, 1, 16 * 1024 * 1024),
+  MAX_HEADERS: integer(128, 1, 100_000),
+  MAX_HEADER_BYTES: integer(65_536, 1, 16 * 1024 * 1024),
   REDIS_URL: text('redis://127.0.0.1:6379').pipe(url(/^rediss?:$/)),
   DLQ_QUEUE: text('emotion-stream-dlq').pipe(
     z.string().regex(/^[^:\s]+$/, 'expected a name without ":" or spaces'),
@@ -250,6 +255,11 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     inputWriterSchemaPath:
       e.INPUT_WRITER_SCHEMA === undefined ? undefined : path.resolve(e.INPUT_WRITER_SCHEMA),
     maxTextBytes: e.MAX_TEXT_BYTES,
+    recordLimits: {
+      maxKeyBytes: e.MAX_KEY_BYTES,
+      maxHeaders: e.MAX_HEADERS,
+      maxHeaderBytes: e.MAX_HEADER_BYTES,
+    },
     redisUrl: e.REDIS_URL,
     dlqQueue: e.DLQ_QUEUE,
     modelDir: path.isAbsolute(e.MODEL_DIR) ? e.MODEL_DIR : fromPackageRoot(e.MODEL_DIR),

@@ -97,6 +97,24 @@ export const WORKER_SETTINGS: readonly SettingDoc[] = [
     description: 'Longest tweet text in UTF-8 bytes; longer ones are dead-lettered as TEXT_TOO_LONG.',
   },
   {
+    name: 'MAX_KEY_BYTES',
+    defaultText: '65536',
+    description:
+      'Longest record key in bytes; longer ones are dead-lettered as KEY_TOO_LARGE (keys are ids: tens of bytes).',
+  },
+  {
+    name: 'MAX_HEADERS',
+    defaultText: '128',
+    description:
+      'Most header values on one record (a repeated name counts once per value); more are dead-lettered as TOO_MANY_HEADERS.',
+  },
+  {
+    name: 'MAX_HEADER_BYTES',
+    defaultText: '65536',
+    description:
+      'Longest header (name plus value) in bytes; longer ones are dead-lettered as HEADER_TOO_LARGE (W3C baggage, the largest standard header, stops at 8 KiB).',
+  },
+  {
     name: 'REDIS_URL',
     defaultText: 'redis://127.0.0.1:6379',
     description: 'Redis holding the dead-letter queue (BullMQ).',

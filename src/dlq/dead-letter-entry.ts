@@ -1,4 +1,4 @@
-import type { DeadLetterFailure, EmotionStreamError, Envelope, Stage } from '../core';
+import type { DeadLetterFailure, EmotionStreamError, Envelope, HeaderValue, Stage } from '../core';
 
 /**
  * One dead letter as stored (BullMQ job data) and as `dlq list --json` prints it. Bytes are base64 so
@@ -16,8 +16,8 @@ export interface DeadLetterEntry {
   key: string | null;
   /** Original value, base64; null for a tombstone. */
   value: string | null;
-  /** Original headers, values base64. */
-  headers: Record<string, string>;
+  /** Original headers, values base64; a repeated header name holds every value, in order. */
+  headers: Record<string, string | string[]>;
   code: string;
   stage: Stage;
   message: string;
@@ -34,7 +34,7 @@ export interface DeadLetterEntry {
 export interface OriginalRecord {
   key: Buffer | null;
   value: Buffer | null;
-  headers: Record<string, Buffer>;
+  headers: Record<string, HeaderValue>;
 }
 
 // Kafka topic names cannot contain ':', so the id is unambiguous (and BullMQ accepts 3-part ids).
@@ -44,8 +44,9 @@ export const deadLetterId = (topic: string, partition: number, offset: string): 
 const traceparentPattern = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}/;
 
 /** The trace id of a W3C `traceparent` header value, or null when absent or malformed (all-zero ids are invalid). */
-export function traceIdFromHeaders(headers: Record<string, Buffer | undefined>): string | null {
-  const raw = headers.traceparent;
+export function traceIdFromHeaders(headers: Record<string, HeaderValue | undefined>): string | null {
+  const value = Object.hasOwn(headers, 'traceparent') ? headers.traceparent : undefined;
+  const raw = Array.isArray(value) ? value[0] : value;
   if (raw === undefined) return null;
   const match = traceparentPattern.exec(raw.toString('latin1').trim().toLowerCase());
   if (!match || /^0+$/.test(match[1])) return null;
@@ -59,10 +60,15 @@ export function toDeadLetterEntry(
   failure: DeadLetterFailure | undefined,
   now: number,
 ): DeadLetterEntry {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(envelope.headers)) {
-    if (value !== undefined) headers[name] = value.toString('base64');
-  }
+  // fromEntries defines own properties: a header named `__proto__` stays a header.
+  const headers = Object.fromEntries(
+    Object.entries(envelope.headers)
+      .filter((entry): entry is [string, HeaderValue] => entry[1] !== undefined)
+      .map(([name, value]) => [
+        name,
+        Array.isArray(value) ? value.map((item) => item.toString('base64')) : value.toString('base64'),
+      ]),
+  );
   return {
     id: deadLetterId(envelope.topic, envelope.partition, envelope.offset),
     topic: envelope.topic,
@@ -84,8 +90,12 @@ export function toDeadLetterEntry(
 }
 
 export function originalRecord(entry: DeadLetterEntry): OriginalRecord {
-  const headers: Record<string, Buffer> = {};
-  for (const [name, value] of Object.entries(entry.headers)) headers[name] = Buffer.from(value, 'base64');
+  const headers = Object.fromEntries(
+    Object.entries(entry.headers).map(([name, value]) => [
+      name,
+      Array.isArray(value) ? value.map((item) => Buffer.from(item, 'base64')) : Buffer.from(value, 'base64'),
+    ]),
+  );
   return {
     key: entry.key === null ? null : Buffer.from(entry.key, 'base64'),
     value: entry.value === null ? null : Buffer.from(entry.value, 'base64'),

@@ -4,19 +4,21 @@ import {
   type Classifier,
   type EmotionResult,
   type Envelope,
+  type HeaderValue,
   type Stage,
   type Tweet,
   type TweetDecoder,
   type TweetEmotionEncoder,
 } from '../core';
 import type { OutputRecord } from '../egress/output-record';
+import { checkRecordLimits, DEFAULT_RECORD_LIMITS, type RecordLimits } from '../ingest/record-limits';
 import type { ChunkTrace, TraceStage } from '../telemetry';
 import { enrich } from './enrich';
 import type { RetryPolicy } from '../core';
 import type { StopSignal } from './stop-signal';
 import { withRetries } from './with-retries';
 
-export type OutputHeaders = (envelope: Envelope) => Record<string, Buffer | string> | undefined;
+export type OutputHeaders = (envelope: Envelope) => OutputRecord['headers'];
 
 /** The stages a chunk goes through, as the worker wires them. */
 export interface ChunkStages {
@@ -27,6 +29,8 @@ export interface ChunkStages {
   outputHeaders: OutputHeaders;
   retry: RetryPolicy;
   now: () => number;
+  /** Key and header bounds checked before decoding. @defaultValue DEFAULT_RECORD_LIMITS */
+  recordLimits?: RecordLimits;
 }
 
 export interface DeadLetterItem {
@@ -64,12 +68,13 @@ async function settle<T>(step: () => Promise<T>, stage: Stage): Promise<T | Emot
   }
 }
 
-export const copyInputHeaders: OutputHeaders = (envelope) => {
-  const headers: Record<string, Buffer> = {};
-  for (const [name, value] of Object.entries(envelope.headers))
-    if (value !== undefined) headers[name] = value;
-  return headers;
-};
+// fromEntries defines own properties: a header named `__proto__` is copied, not made the prototype.
+export const copyInputHeaders: OutputHeaders = (envelope) =>
+  Object.fromEntries(
+    Object.entries(envelope.headers).filter(
+      (entry): entry is [string, HeaderValue] => entry[1] !== undefined,
+    ),
+  );
 
 /**
  * decode -> classify -> encode for one chunk of a partition, each step over the whole chunk
@@ -90,7 +95,14 @@ export async function processChunk(
     withRetries(
       envelopes,
       (batch) =>
-        Promise.all(batch.map((envelope) => settle(() => stages.decoder.decode(envelope), 'decode'))),
+        Promise.all(
+          batch.map((envelope) =>
+            settle(async () => {
+              checkRecordLimits(envelope, stages.recordLimits ?? DEFAULT_RECORD_LIMITS);
+              return stages.decoder.decode(envelope);
+            }, 'decode'),
+          ),
+        ),
       isError,
       stages.retry,
       signal,

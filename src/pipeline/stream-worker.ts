@@ -25,6 +25,7 @@ export type StreamWorkerConfig = Pick<
   | 'outputPartitions'
   | 'outputReplicationFactor'
   | 'chunkSize'
+  | 'recordLimits'
   | 'partitionConcurrency'
   | 'exactlyOnce'
   | 'transactionalIdPrefix'
@@ -136,6 +137,7 @@ export function createStreamWorker(deps: StreamWorkerDeps): StreamWorker {
       outputHeaders: deps.outputHeaders ?? copyInputHeaders,
       retry: deps.retry ?? DEFAULT_RETRY_POLICY,
       now: deps.now ?? Date.now,
+      recordLimits: config.recordLimits,
     },
   });
 

@@ -108,15 +108,17 @@ export function rawPoisonSamples(id = 'poison'): PoisonSample[] {
       value: rawTweetWithTextBytes(`${id}-utf8`, Buffer.from([0x68, 0x69, 0xff, 0xfe])),
     },
     { kind: 'empty id', code: 'EMPTY_ID', value: rawTweet({ id: '' }) },
-    // Avro has no type tags: another record's bytes read as a tweet run out part-way.
+    // Avro has no type tags: another record's bytes read as a tweet; here `count: -7` reads as the id's
+    // length, and a negative length is not Avro.
     {
       kind: 'another record type',
-      code: 'TRUNCATED_AVRO',
+      code: 'NOT_AVRO',
       value: otherRecordType.toBuffer({ count: -7, flag: true }),
     },
+    // The first byte, 31, reads as the id's length -16.
     {
       kind: 'random bytes',
-      code: 'TRUNCATED_AVRO',
+      code: 'NOT_AVRO',
       value: Buffer.from(Array.from({ length: 40 }, (_, i) => (i * 73 + 31) % 256)),
     },
   ];

@@ -11,6 +11,11 @@ export const POISON_CODES = [
   'NOT_AVRO',
   /** Avro that ends before the record does. */
   'TRUNCATED_AVRO',
+  /**
+   * An Avro array or map claims more items (or a block more bytes) than the rest of the record can hold:
+   * a decompression-bomb-like record that would make the decoder loop or allocate for the claim.
+   */
+  'AVRO_CLAIMS_EXCEED_BYTES',
   /** A complete record followed by extra bytes. */
   'TRAILING_BYTES',
   /** The Confluent frame names a schema id the registry does not know. */
@@ -27,6 +32,12 @@ export const POISON_CODES = [
   'INVALID_UTF8',
   /** `id` is empty or only whitespace: it is the output key, so it must identify the tweet. */
   'EMPTY_ID',
+  /** The record's key is longer than MAX_KEY_BYTES. */
+  'KEY_TOO_LARGE',
+  /** The record has more header values than MAX_HEADERS (a repeated name counts once per value). */
+  'TOO_MANY_HEADERS',
+  /** One header's name and value together are longer than MAX_HEADER_BYTES. */
+  'HEADER_TOO_LARGE',
   /** An enriched event the output schema rejects (a bug upstream, but retrying cannot fix it). */
   'UNENCODABLE_OUTPUT',
 ] as const;

@@ -74,7 +74,7 @@ describe('BullmqDeadLetterStore on the real Redis', () => {
         attempts: 1,
         traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
       });
-      expect(Buffer.from(shown.headers.source, 'base64').toString()).toBe('test');
+      expect(Buffer.from(shown.headers.source as string, 'base64').toString()).toBe('test');
       expect(await store.get('tweets-dlq-test:1:99')).toBeUndefined();
 
       expect(await store.remove('tweets-dlq-test:1:7')).toBe(true);
