@@ -57,11 +57,19 @@ export async function startWorker(
       inputWriterSchemaPath: config.inputWriterSchemaPath,
       maxTextBytes: config.maxTextBytes,
     });
+    const metrics = new Metrics();
     const dlqSettings = dlqSettingsFromEnv(options.env ?? process.env);
     const deadLetters = await openDeadLetterStore(
       { ...dlqSettings, redisUrl: config.redisUrl, queueName: config.dlqQueue },
       (error) => logger.warn({ err: error }, 'dead-letter store: Redis error'),
       kafka,
+      (entry, error) => {
+        logger.error(
+          { err: error, id: entry.id, code: entry.code },
+          'dead-letter mirror gave up on an entry; it is still in Redis (emotion-stream dlq show <id>)',
+        );
+        metrics.dlqMirrorFailures.inc({ reason: error.code });
+      },
     );
     opened.unshift({ name: 'dead-letter store', close: () => deadLetters.close() });
     const classifier = await createClassifier({
@@ -78,7 +86,6 @@ export async function startWorker(
       },
     });
 
-    const metrics = new Metrics();
     metrics.setModel(classifier.model);
     classifier.onBatch((stats) => metrics.batchSize.observe(stats.size));
     classifier.onInference((seconds) => metrics.inferenceLatency.observe(seconds));
@@ -87,6 +94,8 @@ export async function startWorker(
 
     // Transient failures: a couple of quick tries in-process, then the BullMQ retry queue (with
     // backoff, off the hot path), then the dead-letter store. RETRY_MAX_ATTEMPTS counts them all.
+    // One limit for the worker's and the retry path's producers; the worker lowers it at start to fit the topic.
+    const outputLimit = { maxRequestBytes: config.outputMaxRequestBytes };
     const retryPolicy = {
       maxAttempts: dlqSettings.maxAttempts,
       baseDelayMs: dlqSettings.retryBaseDelayMs,
@@ -110,10 +119,12 @@ export async function startWorker(
         retry: retryPolicy,
         now: Date.now,
         recordLimits: config.recordLimits,
+        outputLimit,
       },
       logger,
     });
     opened.unshift({ name: 'retry queue', close: () => retryPath.close() });
+    metrics.observeRetryQueue(() => retryPath.counts());
 
     let opsUrl: string | undefined;
     worker = createStreamWorker({
@@ -132,6 +143,7 @@ export async function startWorker(
       // Off: no spans at all; output records still carry the input's trace headers (copied).
       tracer: tracing.enabled ? tracing.tracer : undefined,
       retry: { ...retryPolicy, maxAttempts: Math.min(IN_PROCESS_ATTEMPTS, retryPolicy.maxAttempts) },
+      outputLimit,
       // Stopped after the consumer and producers: the chunk in flight still needs the model and the DLQ.
       cleanups: opened,
     });

@@ -12,6 +12,8 @@ export interface DlqSettings {
   queueName: string;
   /** Kafka topic every dead letter is mirrored to; unset = no mirror. @defaultValue none (`DLQ_TOPIC`) */
   mirrorTopic: string | undefined;
+  /** Largest mirror message; bigger entries leave their bytes out (they stay in Redis). @defaultValue 1000000 (`DLQ_MIRROR_MAX_BYTES`) */
+  mirrorMaxBytes: number;
   /** Bootstrap brokers for replay and the mirror. @defaultValue `127.0.0.1:9092` (`KAFKA_BROKERS`) */
   kafkaBrokers: string[];
   /** How long one Redis operation may take before it counts as "Redis unavailable". @defaultValue 2000 (`DLQ_REDIS_TIMEOUT_MS`) */
@@ -39,6 +41,7 @@ const schema = z.object({
     .string()
     .regex(/^[A-Za-z0-9._-]+$/, 'a Kafka topic name')
     .optional(),
+  DLQ_MIRROR_MAX_BYTES: z.coerce.number().int().min(1024).default(1_000_000),
   KAFKA_BROKERS: z.string().min(1).default('127.0.0.1:9092'),
   DLQ_REDIS_TIMEOUT_MS: positiveInt(2000),
   RETRY_MAX_ATTEMPTS: positiveInt(5),
@@ -63,6 +66,7 @@ export function dlqSettingsFromEnv(env: Record<string, string | undefined>): Dlq
     redisUrl: s.REDIS_URL,
     queueName: s.DLQ_QUEUE,
     mirrorTopic: s.DLQ_TOPIC,
+    mirrorMaxBytes: s.DLQ_MIRROR_MAX_BYTES,
     kafkaBrokers: s.KAFKA_BROKERS.split(',')
       .map((broker) => broker.trim())
       .filter(Boolean),

@@ -21,6 +21,8 @@ export interface WorkerConfig {
   outputPartitions?: number;
   /** Undefined: the broker's default. */
   outputReplicationFactor?: number;
+  /** Most record bytes per produce request (lowered at start to the output topic's max.message.bytes). */
+  outputMaxRequestBytes: number;
   groupId: string;
   sessionTimeoutMs: number;
   schemaRegistryUrl?: string;
@@ -115,6 +117,7 @@ const schema = z.object({
   OUTPUT_TOPIC: text('tweets.emotions'),
   OUTPUT_PARTITIONS: optionalInteger(1, 10_000),
   OUTPUT_REPLICATION_FACTOR: optionalInteger(1, 100),
+  OUTPUT_MAX_REQUEST_BYTES: integer(1_000_000, 1024, 100 * 1024 * 1024),
   GROUP_ID: text('emotion-stream'),
   SCHEMA_REGISTRY_URL: optionalText.pipe(url(/^https?:$/).optional()),
   INPUT_WRITER_SCHEMA: optionalText,
@@ -249,6 +252,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     outputTopic: e.OUTPUT_TOPIC,
     outputPartitions: e.OUTPUT_PARTITIONS,
     outputReplicationFactor: e.OUTPUT_REPLICATION_FACTOR,
+    outputMaxRequestBytes: e.OUTPUT_MAX_REQUEST_BYTES,
     groupId: e.GROUP_ID,
     sessionTimeoutMs: e.KAFKA_SESSION_TIMEOUT_MS,
     schemaRegistryUrl: e.SCHEMA_REGISTRY_URL,

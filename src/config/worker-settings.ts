@@ -75,6 +75,12 @@ export const WORKER_SETTINGS: readonly SettingDoc[] = [
     description: 'Replication factor of the output topic when the worker creates it.',
   },
   {
+    name: 'OUTPUT_MAX_REQUEST_BYTES',
+    defaultText: '1000000',
+    description:
+      "Most record bytes in one produce request; sends are split to fit, and an enriched record bigger than this (or than the output topic's max.message.bytes, read at start) is dead-lettered as OUTPUT_TOO_LARGE.",
+  },
+  {
     name: 'GROUP_ID',
     defaultText: 'emotion-stream',
     description: 'Consumer group; run more replicas with the same GROUP_ID to scale out.',
@@ -185,6 +191,12 @@ export const WORKER_SETTINGS: readonly SettingDoc[] = [
 /** Settings the worker passes to the dead-letter queue (parsed by dlq-settings.ts, listed here for `--help`). */
 export const WORKER_DEAD_LETTER_SETTINGS: readonly SettingDoc[] = [
   { name: 'DLQ_TOPIC', defaultText: '(none)', description: 'Kafka topic every dead letter is mirrored to.' },
+  {
+    name: 'DLQ_MIRROR_MAX_BYTES',
+    defaultText: '1000000',
+    description:
+      "Largest DLQ_TOPIC message (keep it under the topic's max.message.bytes); a bigger entry is mirrored without its original bytes, which stay in Redis.",
+  },
   {
     name: 'DLQ_REDIS_TIMEOUT_MS',
     defaultText: '2000',

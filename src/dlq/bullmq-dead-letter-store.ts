@@ -1,6 +1,12 @@
 import { Queue, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { DeadLetterFailure, DeadLetterSink, EmotionStreamError, Envelope } from '../core';
+import {
+  classifyError,
+  type DeadLetterFailure,
+  type DeadLetterSink,
+  type EmotionStreamError,
+  type Envelope,
+} from '../core';
 import { toDeadLetterEntry, type DeadLetterEntry } from './dead-letter-entry';
 import type { DeadLetterMirror } from './dead-letter-mirror';
 import { redisOperation } from './with-timeout';
@@ -14,6 +20,14 @@ export interface BullmqDeadLetterStoreOptions {
   timeoutMs?: number;
   /** Optional copy of every dead letter (e.g. a Kafka topic); written after Redis acknowledged. */
   mirror?: DeadLetterMirror;
+  /**
+   * How long an unreachable mirror may hold a dead letter (and so its partition) before the store
+   * gives up on copying that entry, ms. A mirror that refuses the message outright is given up at once.
+   * @defaultValue 60000
+   */
+  mirrorGiveUpMs?: number;
+  /** Told about each entry the mirror gave up on (the entry itself is safe in Redis). */
+  onMirrorFailure?: (entry: DeadLetterEntry, error: EmotionStreamError) => void;
   /** Clock, for tests. @defaultValue Date.now */
   now?: () => number;
 }
@@ -26,14 +40,23 @@ const storedState = 'waiting' as const;
  * The dead-letter queue: a BullMQ queue used as a durable store. Entries are jobs that no worker
  * ever processes (nothing in emotion-stream starts a Worker on this queue), so they stay until
  * `dlq replay` or `dlq purge` removes them; BullMQ gives them ids, ordering, counts and its tooling.
- * Job name = error code; job id = `topic:partition:offset`, so adding the same record twice (a
- * crash replays it) keeps one entry — the first.
+ * Job name = error code; job id = `topic:partition:offset-fingerprint` (deadLetterId), so adding the
+ * same record twice (a crash replays it) keeps one entry — the first — while another record at the
+ * same coordinates (a recreated topic) gets its own.
+ *
+ * The mirror is a copy, Redis the record: while the mirror is unreachable the entry's write fails
+ * (the pipeline holds the partition and tries again, so the copy is not silently skipped over a
+ * blip), but never for longer than `mirrorGiveUpMs`, and a message the broker refuses (too large,
+ * not authorised) is not retried at all — either way `onMirrorFailure` hears of it and the write
+ * succeeds. A mirror can so delay a partition, never stall it forever.
  */
 export class BullmqDeadLetterStore implements DeadLetterSink {
   readonly queueName: string;
   private readonly queue: Queue<EntryData>;
   private readonly timeoutMs: number;
   private readonly now: () => number;
+  /** Entry id -> when mirroring it first failed (only entries whose mirror is failing right now). */
+  private readonly mirrorFailingSince = new Map<string, number>();
 
   constructor(private readonly options: BullmqDeadLetterStoreOptions) {
     this.queueName = options.queueName ?? 'emotion-stream-dlq';
@@ -59,7 +82,27 @@ export class BullmqDeadLetterStore implements DeadLetterSink {
     await redisOperation('a dead letter', this.timeoutMs, () =>
       this.queue.add(data.code, data, { jobId: id }),
     );
-    if (this.options.mirror) await this.options.mirror.mirror(entry);
+    if (this.options.mirror) await this.mirrorEntry(this.options.mirror, entry);
+  }
+
+  private async mirrorEntry(mirror: DeadLetterMirror, entry: DeadLetterEntry): Promise<void> {
+    try {
+      await mirror.mirror(entry);
+      this.mirrorFailingSince.delete(entry.id);
+    } catch (raw) {
+      const error = classifyError(raw, 'produce');
+      const now = this.now();
+      const since = this.mirrorFailingSince.get(entry.id) ?? now;
+      const outage = error.code === 'KAFKA_UNAVAILABLE';
+      if (outage && now - since < (this.options.mirrorGiveUpMs ?? 60_000)) {
+        // Bounded: a stuck partition's entries are few; forget all rather than grow without end.
+        if (this.mirrorFailingSince.size >= 10_000) this.mirrorFailingSince.clear();
+        this.mirrorFailingSince.set(entry.id, since);
+        throw error;
+      }
+      this.mirrorFailingSince.delete(entry.id);
+      this.options.onMirrorFailure?.(entry, error);
+    }
   }
 
   /** Entries oldest first; `start`/`end` are inclusive indexes (end -1 = all). */

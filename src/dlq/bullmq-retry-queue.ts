@@ -35,12 +35,25 @@ export interface BullmqRetryQueueOptions {
 
 type RetryData = Omit<DeadLetterEntry, 'id'>;
 
+export const RETRY_JOB_STATES = ['waiting', 'delayed', 'active', 'failed'] as const;
+export type RetryJobState = (typeof RETRY_JOB_STATES)[number];
+
+/** A retry job as `dlq retries` shows it: the entry it carries plus BullMQ's view of it. */
+export interface RetryJob extends DeadLetterEntry {
+  state: RetryJobState | 'unknown';
+  /** Attempts the retry queue has made (the entry's `attempts` counts those before it was queued). */
+  attemptsMade: number;
+  /** Why the last queued attempt failed, when one did. */
+  failedReason: string | null;
+}
+
 /**
  * Retries that outlive the process: a failed record is handed to a BullMQ queue (durably, with the
  * original bytes), and a BullMQ Worker re-runs it through a handler with BullMQ's exponential backoff
  * and jitter. After the last attempt — or at once on poison — it is dead-lettered and the job
  * completes, so a record is always either in this queue, in the output, or in the DLQ.
- * Job id = `topic:partition:offset`, so scheduling the same record twice keeps one job.
+ * Job id = deadLetterId (`topic:partition:offset-fingerprint`), so scheduling the same record twice
+ * keeps one job, and a different record at the same coordinates (a recreated topic) is not dropped.
  */
 export class BullmqRetryQueue {
   readonly queueName: string;
@@ -108,6 +121,34 @@ export class BullmqRetryQueue {
     );
   }
 
+  /** Jobs by state: waiting, delayed (backing off), active (running) and failed (not even dead-lettered). */
+  async counts(): Promise<Record<RetryJobState, number>> {
+    const counts = await redisOperation('the retry counts', this.timeoutMs, () =>
+      this.queue.getJobCounts(...RETRY_JOB_STATES),
+    );
+    return Object.fromEntries(RETRY_JOB_STATES.map((state) => [state, counts[state] ?? 0])) as Record<
+      RetryJobState,
+      number
+    >;
+  }
+
+  /** Jobs of the given states, oldest first; `start`/`end` are inclusive indexes (end -1 = all). */
+  async list(states: readonly RetryJobState[], start = 0, end = -1): Promise<RetryJob[]> {
+    const jobs = await redisOperation('the retry list', this.timeoutMs, () =>
+      this.queue.getJobs([...states], start, end, true),
+    );
+    const found = jobs.filter((job): job is Job<RetryData> => job !== undefined && job !== null);
+    return Promise.all(
+      found.map(async (job) => ({
+        ...job.data,
+        id: String(job.id),
+        state: stateOf(await job.getState()),
+        attemptsMade: job.attemptsMade,
+        failedReason: job.failedReason || null,
+      })),
+    );
+  }
+
   /** Stops the worker (letting a running attempt finish) and the queue. */
   async close(): Promise<void> {
     this.closing = true;
@@ -166,3 +207,6 @@ export class BullmqRetryQueue {
 }
 
 const DEAD_LETTER_TRIES = 10;
+
+const stateOf = (state: string): RetryJobState | 'unknown' =>
+  (RETRY_JOB_STATES as readonly string[]).includes(state) ? (state as RetryJobState) : 'unknown';

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { DeadLetterFailure, EmotionStreamError, Envelope, HeaderValue, Stage } from '../core';
 
 /**
@@ -5,7 +6,11 @@ import type { DeadLetterFailure, EmotionStreamError, Envelope, HeaderValue, Stag
  * the entry is plain JSON and the original record can be re-published exactly.
  */
 export interface DeadLetterEntry {
-  /** `topic:partition:offset` — the same record always gets the same id, so a replayed crash cannot duplicate it. */
+  /**
+   * `topic:partition:offset-fingerprint` (see deadLetterId): the same record always gets the same id,
+   * so a replayed crash cannot duplicate it, and another record at the same coordinates (the topic
+   * was recreated) gets another one. Entries stored before fingerprints were added keep `topic:partition:offset`.
+   */
   id: string;
   topic: string;
   partition: number;
@@ -37,9 +42,40 @@ export interface OriginalRecord {
   headers: Record<string, HeaderValue>;
 }
 
-// Kafka topic names cannot contain ':', so the id is unambiguous (and BullMQ accepts 3-part ids).
-export const deadLetterId = (topic: string, partition: number, offset: string): string =>
-  `${topic}:${partition}:${offset}`;
+/**
+ * 12 hex digits of a SHA-256 over the record's timestamp, key, value and headers (sorted by name,
+ * each field length-prefixed): equal for the same record read twice, different for a new record
+ * that a recreated topic put at the same offset.
+ */
+export function recordFingerprint(
+  envelope: Pick<Envelope, 'timestamp' | 'key' | 'value' | 'headers'>,
+): string {
+  const hash = createHash('sha256');
+  const field = (bytes: Buffer | null | undefined) => {
+    const length = Buffer.alloc(5);
+    // A leading flag byte tells null (absent) from empty.
+    length.writeUInt8(bytes === null || bytes === undefined ? 0 : 1, 0);
+    length.writeUInt32BE(bytes?.length ?? 0, 1);
+    hash.update(length);
+    if (bytes) hash.update(bytes);
+  };
+  field(Buffer.from(envelope.timestamp));
+  field(envelope.key);
+  field(envelope.value);
+  const names = Object.keys(envelope.headers).filter((name) => envelope.headers[name] !== undefined);
+  for (const name of names.sort()) {
+    field(Buffer.from(name));
+    // A repeated header name carries every value, in order.
+    const value = envelope.headers[name];
+    for (const item of Array.isArray(value) ? value : [value]) field(item);
+  }
+  return hash.digest('hex').slice(0, 12);
+}
+
+// Kafka topic names cannot contain ':', so the id is unambiguous (and BullMQ accepts 3-part ids only).
+export const deadLetterId = (
+  envelope: Pick<Envelope, 'topic' | 'partition' | 'offset' | 'timestamp' | 'key' | 'value' | 'headers'>,
+): string => `${envelope.topic}:${envelope.partition}:${envelope.offset}-${recordFingerprint(envelope)}`;
 
 const traceparentPattern = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}/;
 
@@ -70,7 +106,7 @@ export function toDeadLetterEntry(
       ]),
   );
   return {
-    id: deadLetterId(envelope.topic, envelope.partition, envelope.offset),
+    id: deadLetterId(envelope),
     topic: envelope.topic,
     partition: envelope.partition,
     offset: envelope.offset,

@@ -1,12 +1,16 @@
+import type { Redis } from 'ioredis';
 import type { Kafka, Producer } from 'kafkajs';
 import type { DlqSettings } from '../config/dlq-settings';
-import { classifyError, ConfigError } from '../core';
+import { classifyError, ConfigError, type EmotionStreamError } from '../core';
 import { BullmqDeadLetterStore } from './bullmq-dead-letter-store';
+import type { DeadLetterEntry } from './dead-letter-entry';
 import { KafkaDeadLetterMirror } from './dead-letter-mirror';
 import { createFailFastRedis } from './redis-client';
 
 export interface OpenedDeadLetterStore {
   store: BullmqDeadLetterStore;
+  /** The store's fail-fast Redis client (e.g. for reading the retry queue); closed by close(). */
+  connection: Redis;
   /** Closes the store, its Redis client and the mirror's producer, each even if another fails. */
   close(): Promise<void>;
 }
@@ -17,9 +21,11 @@ export interface OpenedDeadLetterStore {
  * caller's client, so the mirror uses the same brokers, TLS and SASL settings as everything else).
  */
 export async function openDeadLetterStore(
-  settings: Pick<DlqSettings, 'redisUrl' | 'queueName' | 'redisTimeoutMs' | 'mirrorTopic'>,
+  settings: Pick<DlqSettings, 'redisUrl' | 'queueName' | 'redisTimeoutMs' | 'mirrorTopic'> &
+    Partial<Pick<DlqSettings, 'mirrorMaxBytes'>>,
   onRedisError?: (error: Error) => void,
   kafka?: Kafka,
+  onMirrorFailure?: (entry: DeadLetterEntry, error: EmotionStreamError) => void,
 ): Promise<OpenedDeadLetterStore> {
   if (settings.mirrorTopic && !kafka) {
     throw new ConfigError(`DLQ_TOPIC=${settings.mirrorTopic}: the dead-letter mirror needs a Kafka client`);
@@ -47,11 +53,13 @@ export async function openDeadLetterStore(
     timeoutMs: settings.redisTimeoutMs,
     mirror:
       producer && settings.mirrorTopic
-        ? new KafkaDeadLetterMirror(producer, settings.mirrorTopic)
+        ? new KafkaDeadLetterMirror(producer, settings.mirrorTopic, settings.mirrorMaxBytes)
         : undefined,
+    onMirrorFailure,
   });
   return {
     store,
+    connection: redis,
     close: async () => {
       // Disconnecting Redis first lets a queue that never connected close at once instead of waiting
       // for a connection that is not coming; the queue has nothing to flush on close.

@@ -4,6 +4,7 @@ import type { RecordPublisher } from './record-publisher';
 /** The part of the store replay needs (BullmqDeadLetterStore has it). */
 export interface ReplayableStore {
   list(start?: number, end?: number): Promise<DeadLetterEntry[]>;
+  count(): Promise<number>;
   get(id: string): Promise<DeadLetterEntry | undefined>;
   remove(id: string): Promise<boolean>;
 }
@@ -17,6 +18,8 @@ export interface ReplayRequest {
   topic?: string;
   /** Records per produce request; an entry is removed only after its request was acknowledged. @defaultValue 100 */
   chunkSize?: number;
+  /** `all`: entries read from Redis at a time, so memory stays bounded however long the DLQ is. @defaultValue 500 */
+  pageSize?: number;
   /** Called after each acknowledged chunk with the running total (progress output). */
   onProgress?: (replayed: number) => void;
 }
@@ -34,6 +37,10 @@ export interface ReplayReport {
  * each entry only after Kafka acknowledged it. A crash between the two leaves the entry in place, so
  * a second replay may publish it twice — never zero times (the worker's output is keyed by tweet id,
  * so a duplicate is visible and harmless). Stops at the first failure.
+ *
+ * `all` reads the DLQ a page at a time (oldest first; replayed entries are removed, so the next page
+ * is again at the head) and stops after as many entries as the DLQ held when it started, so records
+ * that fail again while it runs — and come back as new entries — cannot keep it going forever.
  */
 export async function replayDeadLetters(
   store: ReplayableStore,
@@ -41,18 +48,8 @@ export async function replayDeadLetters(
   request: ReplayRequest,
 ): Promise<ReplayReport> {
   const report: ReplayReport = { replayed: [], missing: [] };
-  const entries: DeadLetterEntry[] = [];
-  if (request.all) {
-    entries.push(...(await store.list()));
-  } else {
-    for (const id of request.ids ?? []) {
-      const entry = await store.get(id);
-      if (entry) entries.push(entry);
-      else report.missing.push(id);
-    }
-  }
   const chunkSize = request.chunkSize ?? 100;
-  try {
+  const publish = async (entries: readonly DeadLetterEntry[]) => {
     for (let start = 0; start < entries.length; start += chunkSize) {
       const chunk = entries.slice(start, start + chunkSize);
       await publisher.publish(
@@ -63,6 +60,30 @@ export async function replayDeadLetters(
         report.replayed.push(entry.id);
       }
       request.onProgress?.(report.replayed.length);
+    }
+  };
+  try {
+    if (request.all) {
+      const pageSize = Math.max(1, request.pageSize ?? 500);
+      let left = await store.count();
+      const done = new Set<string>();
+      while (left > 0) {
+        const page = (await store.list(0, Math.min(pageSize, left) - 1)).filter(
+          (entry) => !done.has(entry.id),
+        );
+        if (page.length === 0) break;
+        await publish(page);
+        for (const entry of page) done.add(entry.id);
+        left -= page.length;
+      }
+    } else {
+      const entries: DeadLetterEntry[] = [];
+      for (const id of request.ids ?? []) {
+        const entry = await store.get(id);
+        if (entry) entries.push(entry);
+        else report.missing.push(id);
+      }
+      await publish(entries);
     }
   } catch (error) {
     report.error = error instanceof Error ? error : new Error(String(error));

@@ -1,9 +1,12 @@
 import { Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
 import type { OutputRecord } from './output-record';
+import { DEFAULT_MAX_REQUEST_BYTES, recordBytes, splitBySize, type OutputSizeLimit } from './record-size';
 
 export interface OutputProducerOptions {
   kafka: Kafka;
   topic: string;
+  /** Sends are split so no request carries more record bytes. @defaultValue DEFAULT_MAX_REQUEST_BYTES */
+  limit?: OutputSizeLimit;
 }
 
 /** At-least-once output: an idempotent producer with acks=all. */
@@ -26,9 +29,12 @@ export function toMessage(record: OutputRecord): Message {
 
 /**
  * Sends are coalesced: one produce request is in flight at a time and everything that queued up
- * meanwhile (chunks from several partitions) goes out together in the next one. That keeps the
+ * meanwhile (chunks from several partitions) goes out together in the next round. That keeps the
  * idempotent producer's sequence numbers simple (kafkajs' idempotence does not survive concurrent
- * requests to one partition), and it means no per-message awaits: one request per round.
+ * requests to one partition), and it means no per-message awaits. A round is cut into requests of
+ * at most `limit.maxRequestBytes` (the broker refuses a bigger batch with MESSAGE_TOO_LARGE, which is
+ * not retriable); a caller resolves once the last request holding its records is acknowledged. When
+ * a request fails, the callers it or a later request of the round carried are rejected.
  * Records of one caller stay in their order, so per-key order holds.
  */
 export function createOutputProducer(options: OutputProducerOptions): OutputProducer {
@@ -40,8 +46,34 @@ export function createOutputProducer(options: OutputProducerOptions): OutputProd
     // Missing topics are created on purpose (ensureOutputTopic), never by a produce.
     allowAutoTopicCreation: false,
   });
+  const limit = options.limit ?? { maxRequestBytes: DEFAULT_MAX_REQUEST_BYTES };
   let queue: Pending[] = [];
   let sending = false;
+
+  async function sendRound(round: readonly Pending[]): Promise<void> {
+    const unsent = new Map(round.map((item) => [item, item.records.length]));
+    const requests = splitBySize(
+      round.flatMap((item) => item.records.map((record) => ({ item, record }))),
+      limit.maxRequestBytes,
+      (entry) => recordBytes(entry.record),
+    );
+    try {
+      for (const request of requests) {
+        await producer.send({
+          topic: options.topic,
+          acks: -1,
+          messages: request.map((entry) => toMessage(entry.record)),
+        });
+        for (const { item } of request) {
+          const left = (unsent.get(item) ?? 1) - 1;
+          unsent.set(item, left);
+          if (left === 0) item.resolve();
+        }
+      }
+    } catch (error) {
+      for (const [item, left] of unsent) if (left > 0) item.reject(error);
+    }
+  }
 
   async function drain(): Promise<void> {
     sending = true;
@@ -49,16 +81,7 @@ export function createOutputProducer(options: OutputProducerOptions): OutputProd
       while (queue.length > 0) {
         const round = queue;
         queue = [];
-        try {
-          await producer.send({
-            topic: options.topic,
-            acks: -1,
-            messages: round.flatMap((item) => item.records.map(toMessage)),
-          });
-          for (const item of round) item.resolve();
-        } catch (error) {
-          for (const item of round) item.reject(error);
-        }
+        await sendRound(round);
       }
     } finally {
       sending = false;

@@ -2,6 +2,7 @@ import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { toMessage } from './output-producer';
 import type { OutputRecord } from './output-record';
+import { DEFAULT_MAX_REQUEST_BYTES, recordBytes, splitBySize, type OutputSizeLimit } from './record-size';
 
 export interface TransactionalOutputOptions {
   kafka: Kafka;
@@ -13,6 +14,8 @@ export interface TransactionalOutputOptions {
   logger: Logger;
   /** @defaultValue 60000 */
   transactionTimeoutMs?: number;
+  /** A chunk's records go out in requests of at most this many record bytes. @defaultValue DEFAULT_MAX_REQUEST_BYTES */
+  limit?: OutputSizeLimit;
 }
 
 export interface TransactionalChunk {
@@ -52,6 +55,7 @@ export interface TransactionalOutput {
 
 export function createTransactionalOutput(options: TransactionalOutputOptions): TransactionalOutput {
   const producers = new Map<string, Producer>();
+  const limit = options.limit ?? { maxRequestBytes: DEFAULT_MAX_REQUEST_BYTES };
   const keyOf = (topic: string, partition: number) => `${topic}-${partition}`;
 
   async function disconnect(key: string): Promise<void> {
@@ -88,12 +92,9 @@ export function createTransactionalOutput(options: TransactionalOutputOptions): 
         );
       const transaction = await producer.transaction();
       try {
-        if (chunk.records.length > 0) {
-          await transaction.send({
-            topic: options.outputTopic,
-            acks: -1,
-            messages: chunk.records.map(toMessage),
-          });
+        // Several requests in one transaction: all of them commit or abort together.
+        for (const request of splitBySize(chunk.records, limit.maxRequestBytes, recordBytes)) {
+          await transaction.send({ topic: options.outputTopic, acks: -1, messages: request.map(toMessage) });
         }
         await transaction.sendOffsets({
           consumerGroupId: options.groupId,

@@ -1,6 +1,7 @@
 import {
   classifyError,
   EmotionStreamError,
+  PoisonMessageError,
   type Classifier,
   type EmotionResult,
   type Envelope,
@@ -11,6 +12,7 @@ import {
   type TweetEmotionEncoder,
 } from '../core';
 import type { OutputRecord } from '../egress/output-record';
+import { recordBytes, type OutputSizeLimit } from '../egress/record-size';
 import { checkRecordLimits, DEFAULT_RECORD_LIMITS, type RecordLimits } from '../ingest/record-limits';
 import type { ChunkTrace, TraceStage } from '../telemetry';
 import { enrich } from './enrich';
@@ -31,6 +33,8 @@ export interface ChunkStages {
   now: () => number;
   /** Key and header bounds checked before decoding. @defaultValue DEFAULT_RECORD_LIMITS */
   recordLimits?: RecordLimits;
+  /** An enriched record over this size is dead-lettered as OUTPUT_TOO_LARGE. @defaultValue no check */
+  outputLimit?: OutputSizeLimit;
 }
 
 export interface DeadLetterItem {
@@ -75,6 +79,17 @@ export const copyInputHeaders: OutputHeaders = (envelope) =>
       (entry): entry is [string, HeaderValue] => entry[1] !== undefined,
     ),
   );
+/** The broker would refuse the record on its own (MESSAGE_TOO_LARGE, not retriable): poison, not a failed round. */
+function oversize(record: OutputRecord, limit: OutputSizeLimit): PoisonMessageError | undefined {
+  const bytes = recordBytes(record);
+  if (bytes <= limit.maxRequestBytes) return undefined;
+  return new PoisonMessageError(
+    'OUTPUT_TOO_LARGE',
+    `the enriched record takes up to ${bytes} bytes (key, value, headers), over the output limit of ${limit.maxRequestBytes} bytes (OUTPUT_MAX_REQUEST_BYTES or the output topic's max.message.bytes)`,
+    { stage: 'produce' },
+  );
+}
+
 
 /**
  * decode -> classify -> encode for one chunk of a partition, each step over the whole chunk
@@ -176,10 +191,18 @@ export async function processChunk(
   };
   events.forEach(({ envelope, tweet }, index) => {
     const attempt = encoded[index];
-    if (attempt.ok) {
-      records.push({ key: tweet.id, value: attempt.value, headers: headersOf(envelope) });
-      eventTimes.push(tweet.createdAt);
-    } else deadLetters.push({ envelope, ...attempt });
+    if (!attempt.ok) {
+      deadLetters.push({ envelope, ...attempt });
+      return;
+    }
+    const record: OutputRecord = { key: tweet.id, value: attempt.value, headers: headersOf(envelope) };
+    const tooLarge = stages.outputLimit && oversize(record, stages.outputLimit);
+    if (tooLarge) {
+      deadLetters.push({ envelope, error: tooLarge, attempts: 1, firstFailedAt: stages.now() });
+      return;
+    }
+    records.push(record);
+    eventTimes.push(tweet.createdAt);
   });
   if (trace) {
     for (const item of deadLetters) {

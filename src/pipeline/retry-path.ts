@@ -2,7 +2,12 @@ import type { Tracer } from '@opentelemetry/api';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { DeadLetterSink, RetryPolicy } from '../core';
-import { BullmqRetryQueue, createBlockingRedis, createFailFastRedis } from '../dlq';
+import {
+  BullmqRetryQueue,
+  createBlockingRedis,
+  createFailFastRedis,
+  type RetryJobState,
+} from '../dlq';
 import { createOutputProducer } from '../egress/output-producer';
 import { ChunkTrace, semconv } from '../telemetry';
 import type { PipelineObserver } from './pipeline-observer';
@@ -36,6 +41,8 @@ export interface RetryPathOptions {
 export interface RetryPath {
   /** What the pipeline dead-letters into: retriable failures with attempts left are queued, the rest dead-lettered. */
   sink: DeadLetterSink;
+  /** The retry queue's jobs by state (for the metrics). */
+  counts(): Promise<Record<RetryJobState, number>>;
   close(): Promise<void>;
 }
 
@@ -55,7 +62,11 @@ export async function openRetryPath(options: RetryPathOptions): Promise<RetryPat
     onError: onRedisError,
   });
   const workerConnection = createBlockingRedis(options.redisUrl, onRedisError);
-  const producer = createOutputProducer({ kafka: options.kafka, topic: options.outputTopic });
+  const producer = createOutputProducer({
+    kafka: options.kafka,
+    topic: options.outputTopic,
+    limit: options.stages.outputLimit,
+  });
   const queue = new BullmqRetryQueue({
     connection,
     workerConnection,
@@ -99,6 +110,7 @@ export async function openRetryPath(options: RetryPathOptions): Promise<RetryPat
         if (error.retriable && attempts < options.policy.maxAttempts) options.observer?.retried?.(error);
       },
     },
+    counts: () => queue.counts(),
     async close() {
       stop.stop(0);
       // Let a running attempt finish while Redis answers, but never wait on a Redis that is gone:

@@ -5,6 +5,7 @@ import type { WorkerConfig } from '../config/worker-config';
 import type { Classifier, DeadLetterSink, TweetDecoder, TweetEmotionEncoder } from '../core';
 import { createOutputProducer } from '../egress/output-producer';
 import { ensureOutputTopic } from '../egress/output-topic';
+import { fitToTopic, type OutputSizeLimit } from '../egress/record-size';
 import { createTransactionalOutput } from '../egress/transactional-output';
 import { createTweetConsumer } from '../ingest/tweet-consumer';
 import type { Backpressure } from './backpressure';
@@ -24,6 +25,7 @@ export type StreamWorkerConfig = Pick<
   | 'sessionTimeoutMs'
   | 'outputPartitions'
   | 'outputReplicationFactor'
+  | 'outputMaxRequestBytes'
   | 'chunkSize'
   | 'recordLimits'
   | 'partitionConcurrency'
@@ -52,6 +54,11 @@ export interface StreamWorkerDeps {
   cleanups?: readonly Cleanup[];
   /** @defaultValue Date.now */
   now?: () => number;
+  /**
+   * The send-size limit, shared with the retry path's producer; start() lowers it to what the output
+   * topic's max.message.bytes accepts. @defaultValue config.outputMaxRequestBytes
+   */
+  outputLimit?: OutputSizeLimit;
 }
 
 export interface StreamWorker {
@@ -75,6 +82,7 @@ export interface StreamWorker {
 export function createStreamWorker(deps: StreamWorkerDeps): StreamWorker {
   const { kafka, config, logger } = deps;
   const stopController = createStopController();
+  const outputLimit = deps.outputLimit ?? { maxRequestBytes: config.outputMaxRequestBytes };
   const consumer = createTweetConsumer({
     kafka,
     groupId: config.groupId,
@@ -94,6 +102,7 @@ export function createStreamWorker(deps: StreamWorkerDeps): StreamWorker {
       groupId: config.groupId,
       transactionalIdPrefix: config.transactionalIdPrefix,
       logger,
+      limit: outputLimit,
     });
     mode = {
       kind: 'exactly-once',
@@ -108,7 +117,7 @@ export function createStreamWorker(deps: StreamWorkerDeps): StreamWorker {
       });
     });
   } else {
-    const producer = createOutputProducer({ kafka, topic: config.outputTopic });
+    const producer = createOutputProducer({ kafka, topic: config.outputTopic, limit: outputLimit });
     mode = { kind: 'at-least-once', producer };
     producerCleanup = { name: 'producer', close: () => producer.disconnect() };
   }
@@ -138,6 +147,7 @@ export function createStreamWorker(deps: StreamWorkerDeps): StreamWorker {
       retry: deps.retry ?? DEFAULT_RETRY_POLICY,
       now: deps.now ?? Date.now,
       recordLimits: config.recordLimits,
+      outputLimit,
     },
   });
 
@@ -187,6 +197,14 @@ export function createStreamWorker(deps: StreamWorkerDeps): StreamWorker {
       });
       if (topic.created)
         logger.info({ topic: config.outputTopic, partitions: topic.partitions }, 'created the output topic');
+      outputLimit.maxRequestBytes = fitToTopic(config.outputMaxRequestBytes, topic.maxMessageBytes);
+      logger.info(
+        {
+          maxRequestBytes: outputLimit.maxRequestBytes,
+          topicMaxMessageBytes: topic.maxMessageBytes ?? 'unknown (no DescribeConfigs answer)',
+        },
+        'output request size limit',
+      );
       if (mode.kind === 'at-least-once') await mode.producer.connect();
       await consumer.start(handler);
       running = true;

@@ -73,8 +73,11 @@ export class Metrics {
   readonly ready: Gauge<never>;
   readonly readinessCheck: Gauge<'check'>;
   readonly collectionErrors: Counter<'metric'>;
+  readonly retryQueueJobs: Gauge<'state'>;
+  readonly dlqMirrorFailures: Counter<'reason'>;
   private lagSource?: Source<LagSample[]>;
   private queueDepthSource?: Source<number>;
+  private retryQueueSource?: Source<Record<string, number>>;
 
   constructor(options: MetricsOptions = {}) {
     const registry = options.registry ?? new Registry();
@@ -150,6 +153,24 @@ export class Metrics {
         if (depth !== undefined) this.set(depth);
       },
     });
+    this.retryQueueJobs = new Gauge({
+      name: `${METRIC_PREFIX}retry_queue_jobs`,
+      help: 'Jobs in the BullMQ retry queue by state (waiting, delayed, active; failed = could not even be dead-lettered), read at scrape time.',
+      labelNames: ['state'],
+      registers,
+      async collect() {
+        if (!self.retryQueueSource) return;
+        const counts = await self.collectSafely('retry_queue_jobs', self.retryQueueSource);
+        if (!counts) return;
+        for (const [state, count] of Object.entries(counts)) this.set({ state }, count);
+      },
+    });
+    this.dlqMirrorFailures = new Counter({
+      name: `${METRIC_PREFIX}dlq_mirror_failures_total`,
+      help: 'Dead letters the DLQ_TOPIC mirror gave up on, by error code (each entry is still in Redis).',
+      labelNames: ['reason'],
+      registers,
+    });
     this.modelInfo = new Gauge({
       name: `${METRIC_PREFIX}model_info`,
       help: 'Always 1; the labels name the loaded model, its version and its label set.',
@@ -185,6 +206,11 @@ export class Metrics {
   /** Reads the batcher's queue depth at scrape time. */
   observeQueueDepth(source: Source<number>): void {
     this.queueDepthSource = source;
+  }
+
+  /** Reads the retry queue's job counts by state at scrape time. */
+  observeRetryQueue(source: Source<Record<string, number>>): void {
+    this.retryQueueSource = source;
   }
 
   /** Counts one produced record and its end-to-end latency from `eventTimeMs` to `nowMs`. */

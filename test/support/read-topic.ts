@@ -4,6 +4,8 @@ import { kafkaBrokers, uniqueName } from './services';
 export interface ReadRecord {
   partition: number;
   offset: string;
+  /** Broker timestamp, epoch ms as a string. */
+  timestamp: string;
   key: Buffer | null;
   value: Buffer | null;
   headers: IHeaders;
@@ -33,6 +35,7 @@ export async function readTopic(
         records.push({
           partition,
           offset: message.offset,
+          timestamp: message.timestamp,
           key: message.key,
           value: message.value,
           headers: message.headers ?? {},

@@ -40,6 +40,8 @@ export const POISON_CODES = [
   'HEADER_TOO_LARGE',
   /** An enriched event the output schema rejects (a bug upstream, but retrying cannot fix it). */
   'UNENCODABLE_OUTPUT',
+  /** The enriched record is bigger than one produce request may be (OUTPUT_MAX_REQUEST_BYTES, the topic's max.message.bytes). */
+  'OUTPUT_TOO_LARGE',
 ] as const;
 
 export type PoisonCode = (typeof POISON_CODES)[number];

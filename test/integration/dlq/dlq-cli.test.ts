@@ -1,42 +1,14 @@
-import { Command } from 'commander';
 import { Kafka, logLevel } from 'kafkajs';
-import { register } from '../../../src/cli/dlq';
 import { PoisonMessageError, type Envelope } from '../../../src/core';
-import { BullmqDeadLetterStore, createFailFastRedis, type DeadLetterEntry } from '../../../src/dlq';
+import {
+  BullmqDeadLetterStore,
+  createFailFastRedis,
+  deadLetterId,
+  type DeadLetterEntry,
+} from '../../../src/dlq';
 import { readTopic } from '../../support/read-topic';
+import { dlq } from './dlq-cli-runner';
 import { kafkaBrokers, redisUrl, uniqueName } from '../../support/services';
-
-interface CliResult {
-  stdout: string;
-  stderr: string;
-  exitCode: number | undefined;
-}
-
-/** Runs `emotion-stream dlq ...` in this process against the real services and captures what it prints. */
-async function dlq(...args: string[]): Promise<CliResult> {
-  const program = new Command('emotion-stream').exitOverride();
-  register(program);
-  let stdout = '';
-  let stderr = '';
-  const out = jest
-    .spyOn(process.stdout, 'write')
-    .mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const err = jest
-    .spyOn(process.stderr, 'write')
-    .mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  const previousExitCode = process.exitCode;
-  process.exitCode = undefined;
-  try {
-    await program.parseAsync(['dlq', ...args, '--redis-url', redisUrl(), '--timeout-ms', '10000'], {
-      from: 'user',
-    });
-    return { stdout, stderr, exitCode: process.exitCode as number | undefined };
-  } finally {
-    process.exitCode = previousExitCode;
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
 
 const kafka = new Kafka({ clientId: 'dlq-cli-test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
 
@@ -69,6 +41,8 @@ describe('emotion-stream dlq on the real Redis and Kafka', () => {
       raw: Buffer.from([0xfe]),
     },
   });
+
+  const idOf = (offset: number) => deadLetterId(envelope(offset));
 
   beforeAll(async () => {
     await createTopic(inputTopic);
@@ -105,7 +79,7 @@ describe('emotion-stream dlq on the real Redis and Kafka', () => {
       })),
     ).toEqual([
       {
-        id: `${inputTopic}:0:10`,
+        id: idOf(10),
         code: 'NOT_AVRO',
         stage: 'decode',
         topic: inputTopic,
@@ -113,7 +87,7 @@ describe('emotion-stream dlq on the real Redis and Kafka', () => {
         offset: '10',
       },
       {
-        id: `${inputTopic}:1:11`,
+        id: idOf(11),
         code: 'TRAILING_BYTES',
         stage: 'decode',
         topic: inputTopic,
@@ -121,7 +95,7 @@ describe('emotion-stream dlq on the real Redis and Kafka', () => {
         offset: '11',
       },
       {
-        id: `${inputTopic}:0:12`,
+        id: idOf(12),
         code: 'EMPTY_TEXT',
         stage: 'validate',
         topic: inputTopic,
@@ -139,7 +113,7 @@ describe('emotion-stream dlq on the real Redis and Kafka', () => {
 
   it('shows one entry with its headers decoded where they are text', async () => {
     const shown = JSON.parse(
-      (await dlq('show', `${inputTopic}:1:11`, '--queue', queue)).stdout,
+      (await dlq('show', idOf(11), '--queue', queue)).stdout,
     ) as DeadLetterEntry & {
       decodedHeaders: Record<string, string>;
     };
@@ -160,7 +134,7 @@ describe('emotion-stream dlq on the real Redis and Kafka', () => {
   it('replays chosen entries to their original topic with the exact bytes, then removes them', async () => {
     const result = await dlq(
       'replay',
-      `${inputTopic}:0:10`,
+      idOf(10),
       'missing:0:1',
       '--queue',
       queue,

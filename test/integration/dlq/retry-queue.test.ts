@@ -5,6 +5,7 @@ import {
   BullmqRetryQueue,
   createBlockingRedis,
   createFailFastRedis,
+  deadLetterId,
   type RetryHandler,
 } from '../../../src/dlq';
 import { redisUrl, uniqueName } from '../../support/services';
@@ -79,7 +80,7 @@ describe('BullmqRetryQueue on the real Redis', () => {
     await waitFor(async () => (await deadLetters.count()) === 1, 'the dead letter');
     const [entry] = await deadLetters.list();
     expect(entry).toMatchObject({
-      id: 'tweets-retry-test:0:6',
+      id: deadLetterId(record(6)),
       code: 'INFERENCE_FAILED',
       attempts: 4,
       value: Buffer.from([1, 2, 6]).toString('base64'),
@@ -98,8 +99,8 @@ describe('BullmqRetryQueue on the real Redis', () => {
     await waitFor(async () => (await deadLetters.count()) === 2, 'two dead letters');
     expect(calls).toBe(1);
     expect((await deadLetters.list()).map((entry) => [entry.id, entry.code, entry.attempts])).toEqual([
-      ['tweets-retry-test:0:8', 'EMPTY_TEXT', 1],
-      ['tweets-retry-test:0:7', 'WRONG_SCHEMA', 2],
+      [deadLetterId(record(8)), 'EMPTY_TEXT', 1],
+      [deadLetterId(record(7)), 'WRONG_SCHEMA', 2],
     ]);
   });
 });

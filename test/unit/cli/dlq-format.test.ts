@@ -1,4 +1,9 @@
-import { decodedHeaders, formatEntryTable } from '../../../src/cli/dlq-format';
+import {
+  decodedHeaders,
+  escapeControl,
+  formatEntryTable,
+  terminalSafeJson,
+} from '../../../src/cli/dlq-format';
 import { PoisonMessageError } from '../../../src/core';
 import { toDeadLetterEntry } from '../../../src/dlq/dead-letter-entry';
 
@@ -33,5 +38,30 @@ describe('dlq list table', () => {
 
   it('decodes text headers and leaves binary ones as base64', () => {
     expect(decodedHeaders(entry('1', 'm'))).toEqual({ text: 'plain', binary: 'base64://4=' });
+  });
+});
+
+describe('terminal safety', () => {
+  const hostile = '\u001b]0;owned\u0007\u001b[2J\rred\u009b31m\u202eevil\u2028x\u007f';
+
+  it('escapes control characters, C1 controls, DEL, line separators and bidi overrides', () => {
+    const escaped = escapeControl(hostile);
+    expect(escaped).toBe('\\u001b]0;owned\\u0007\\u001b[2J\\rred\\u009b31m\\u202eevil\\u2028x\\u007f');
+    expect(escaped).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u202e]/); // eslint-disable-line no-control-regex
+    expect(escapeControl('plain text, ünïcode, emoji 😀')).toBe('plain text, ünïcode, emoji 😀');
+  });
+
+  it('puts nothing raw in the table, whichever field the attacker chose', () => {
+    const row = { ...entry('1', hostile), id: `t:0:1${hostile}`, code: hostile, stage: hostile as 'decode' };
+    const table = formatEntryTable([row]);
+    expect(table).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u202e]/); // eslint-disable-line no-control-regex
+    expect(table).toContain('\\u001b');
+  });
+
+  it('JSON output stays valid JSON, parses back to the same value, and is terminal-safe', () => {
+    const value = { id: hostile, headers: { [hostile]: hostile } };
+    const json = terminalSafeJson(value, 2);
+    expect(json).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u202e]/); // eslint-disable-line no-control-regex
+    expect(JSON.parse(json)).toEqual(value);
   });
 });

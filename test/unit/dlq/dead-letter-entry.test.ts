@@ -1,5 +1,6 @@
 import { PoisonMessageError, type Envelope } from '../../../src/core';
 import {
+  deadLetterId,
   envelopeOf,
   originalRecord,
   toDeadLetterEntry,
@@ -21,6 +22,51 @@ function envelope(overrides: Partial<Envelope> = {}): Envelope {
   };
 }
 
+describe('deadLetterId', () => {
+  it('is the same for the same record, including one rebuilt from its entry (retry queue, replay)', () => {
+    const original = envelope();
+    const entry = toDeadLetterEntry(original, new PoisonMessageError('NOT_AVRO', 'x'), 1, undefined, 0);
+    expect(deadLetterId(envelope())).toBe(deadLetterId(original));
+    expect(deadLetterId(envelopeOf(JSON.parse(JSON.stringify(entry))))).toBe(entry.id);
+    // Header order does not matter; an undefined header is no header.
+    const reordered = envelope({
+      headers: { binary: Buffer.from([0xc3, 0x28]), traceparent: Buffer.from(traceparent) },
+    });
+    expect(deadLetterId(reordered)).toBe(entry.id);
+  });
+
+  it('differs for another record at the same coordinates (a recreated topic)', () => {
+    const id = deadLetterId(envelope());
+    const others = [
+      envelope({ timestamp: '1700000000001' }),
+      envelope({ key: Buffer.from('tweet-2') }),
+      envelope({ key: null }),
+      envelope({ key: Buffer.alloc(0) }),
+      envelope({ value: Buffer.from([0x00, 0xff, 0x10, 0x81]) }),
+      envelope({ value: null }),
+      envelope({ headers: { traceparent: Buffer.from(traceparent) } }),
+      envelope({ headers: { traceparent: Buffer.from(traceparent), binary: Buffer.from([0xc3]) } }),
+      // The same bytes moved between fields must not collide.
+      envelope({ key: Buffer.from('tweet-1\u0000'), value: Buffer.from([0xff, 0x10, 0x80]) }),
+    ];
+    const ids = others.map(deadLetterId);
+    for (const other of ids) {
+      expect(other).toMatch(/^tweets:3:1234-[0-9a-f]{12}$/);
+      expect(other).not.toBe(id);
+    }
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('keeps a header named __proto__ as data', () => {
+    // fromEntries defines an own property, as a header decoder with own-property semantics does.
+    const hostile = envelope({ headers: Object.fromEntries([['__proto__', Buffer.from('p')]]) });
+    const entry = toDeadLetterEntry(hostile, new PoisonMessageError('NOT_AVRO', 'x'), 1, undefined, 0);
+    expect(Object.keys(entry.headers)).toEqual(['__proto__']);
+    expect(Object.keys(JSON.parse(JSON.stringify(entry)).headers)).toEqual(['__proto__']);
+    expect(Object.keys(originalRecord(entry).headers)).toEqual(['__proto__']);
+  });
+});
+
 describe('toDeadLetterEntry', () => {
   it('keeps the original bytes, the reason and the trace id', () => {
     const now = Date.parse('2026-01-02T03:04:05.000Z');
@@ -32,7 +78,7 @@ describe('toDeadLetterEntry', () => {
       now,
     );
     expect(entry).toMatchObject({
-      id: 'tweets:3:1234',
+      id: expect.stringMatching(/^tweets:3:1234-[0-9a-f]{12}$/),
       topic: 'tweets',
       partition: 3,
       offset: '1234',

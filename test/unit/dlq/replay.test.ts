@@ -7,8 +7,12 @@ import { replayDeadLetters, type ReplayableStore } from '../../../src/dlq/replay
 // publisher that can be made to fail; the real Redis + Kafka path is in test/integration/dlq/.
 class MemoryStore implements ReplayableStore {
   readonly entries = new Map<string, DeadLetterEntry>();
-  async list() {
-    return [...this.entries.values()];
+  async list(start = 0, end = -1) {
+    const all = [...this.entries.values()];
+    return end < 0 ? all.slice(start) : all.slice(start, end + 1);
+  }
+  async count() {
+    return this.entries.size;
   }
   async get(id: string) {
     return this.entries.get(id);
@@ -47,6 +51,9 @@ function storeWith(count: number): MemoryStore {
   return store;
 }
 
+/** `topic:partition:offset` of ids (the fingerprint suffix is checked in dead-letter-entry.test.ts). */
+const coordinates = (ids: readonly string[]) => ids.map((id) => id.replace(/-[0-9a-f]{12}$/, ''));
+
 describe('replayDeadLetters', () => {
   it('publishes the original bytes in chunks and removes each entry after its chunk was acknowledged', async () => {
     const store = storeWith(5);
@@ -57,10 +64,15 @@ describe('replayDeadLetters', () => {
       chunkSize: 2,
       onProgress: (n) => progress.push(n),
     });
-    expect(report).toEqual({
-      replayed: ['tweets:0:0', 'tweets:0:1', 'tweets:0:2', 'tweets:0:3', 'tweets:0:4'],
-      missing: [],
-    });
+    expect(report.missing).toEqual([]);
+    expect(report.error).toBeUndefined();
+    expect(coordinates(report.replayed)).toEqual([
+      'tweets:0:0',
+      'tweets:0:1',
+      'tweets:0:2',
+      'tweets:0:3',
+      'tweets:0:4',
+    ]);
     expect(progress).toEqual([2, 4, 5]);
     expect(publisher.published[3]).toEqual({
       topic: 'tweets',
@@ -78,20 +90,53 @@ describe('replayDeadLetters', () => {
       chunkSize: 2,
       topic: 'elsewhere',
     });
-    expect(report.replayed).toEqual(['tweets:0:0', 'tweets:0:1']);
+    expect(coordinates(report.replayed)).toEqual(['tweets:0:0', 'tweets:0:1']);
     expect(report.error).toBeInstanceOf(KafkaUnavailableError);
-    expect([...store.entries.keys()]).toEqual(['tweets:0:2', 'tweets:0:3', 'tweets:0:4']);
+    expect(coordinates([...store.entries.keys()])).toEqual(['tweets:0:2', 'tweets:0:3', 'tweets:0:4']);
   });
 
   it('replays only the requested ids and reports the missing ones', async () => {
     const store = storeWith(3);
     const publisher = new Publisher();
+    const second = [...store.entries.keys()][2];
     const report = await replayDeadLetters(store, publisher, {
-      ids: ['tweets:0:2', 'tweets:0:9'],
+      ids: [second, 'tweets:0:9'],
       topic: 'other',
     });
-    expect(report).toEqual({ replayed: ['tweets:0:2'], missing: ['tweets:0:9'] });
+    expect(report).toEqual({ replayed: [second], missing: ['tweets:0:9'] });
     expect(publisher.published.map((record) => record.topic)).toEqual(['other']);
     expect(store.entries.size).toBe(2);
+  });
+
+  it('--all reads bounded pages and stops after the entries it found, even if new ones arrive', async () => {
+    const store = storeWith(5);
+    const pages: Array<[number, number]> = [];
+    const list = store.list.bind(store);
+    store.list = async (start = 0, end = -1) => {
+      pages.push([start, end]);
+      return list(start, end);
+    };
+    let arrived = 0;
+    const publisher = new Publisher();
+    const publish = publisher.publish.bind(publisher);
+    // Each publish makes one new dead letter (the replayed record failing again in a broken worker).
+    publisher.publish = async (records) => {
+      await publish(records);
+      const entry = storeWith(100 + arrived + 1).entries;
+      const last = [...entry.values()].pop()!;
+      store.entries.set(last.id, last);
+      arrived += 1;
+    };
+    const report = await replayDeadLetters(store, publisher, { all: true, chunkSize: 1, pageSize: 2 });
+    expect(report.error).toBeUndefined();
+    expect(coordinates(report.replayed)).toEqual([
+      'tweets:0:0',
+      'tweets:0:1',
+      'tweets:0:2',
+      'tweets:0:3',
+      'tweets:0:4',
+    ]);
+    expect(pages.every(([start, end]) => start === 0 && end >= 0 && end <= 1)).toBe(true);
+    expect(store.entries.size).toBe(arrived);
   });
 });

@@ -50,3 +50,30 @@ test('a failed request rejects every send it carried, and later sends still go o
   fail = false;
   await expect(producer.send([record('b')])).resolves.toBeUndefined();
 });
+
+test('splits a round into requests under the size limit; each caller resolves with its last request', async () => {
+  const requests: string[][] = [];
+  let failAt = -1;
+  const { kafka } = fakeKafka(async (request) => {
+    requests.push(request.messages.map((message) => String(message.key)));
+    if (requests.length - 1 === failAt) throw new Error('MESSAGE_TOO_LARGE');
+  });
+  // Each record is ~1 KiB; 2.5 KiB per request fits two.
+  const big = (key: string) => ({ key, value: Buffer.alloc(1000) });
+  const producer = createOutputProducer({ kafka, topic: 'out', limit: { maxRequestBytes: 2_500 } });
+  await Promise.all([producer.send([big('a'), big('b'), big('c')]), producer.send([big('d')])]);
+  expect(requests).toEqual([['a', 'b'], ['c'], ['d']]);
+
+  // The second request of a round fails: the caller wholly in the first resolves, the others reject.
+  requests.length = 0;
+  failAt = 2;
+  const blocker = producer.send([big('x')]);
+  const done = producer.send([big('e'), big('f')]);
+  const split = producer.send([big('g'), big('h')]);
+  const after = producer.send([big('i')]);
+  await blocker;
+  await expect(done).resolves.toBeUndefined();
+  await expect(split).rejects.toThrow('MESSAGE_TOO_LARGE');
+  await expect(after).rejects.toThrow('MESSAGE_TOO_LARGE');
+  expect(requests).toEqual([['x'], ['e', 'f'], ['g', 'h']]);
+});
