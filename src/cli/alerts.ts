@@ -4,14 +4,16 @@ import { groupDimensions, spikeDetectorOptions, type GroupDimension } from '../a
 import { systemClock } from '../alerts/clock';
 import { ConfigError } from '../core';
 import { startOpsServer, type OpsServer } from '../ops';
-import { createAlertsService } from '../pipeline/alerts-service';
+import { createAlertsService, type AlertsService, type AlertsServiceStats } from '../pipeline/alerts-service';
+import { settleWithin } from '../pipeline/ordered-close';
 import { AlertsMetrics } from '../telemetry/alerts-metrics';
 import { createLogger } from '../telemetry/logger';
+import { FATAL_CLEANUP_DEADLINE_MS } from './fatal-exit';
 import {
   asKafkaError,
   commaList,
   decimal,
-  kafkaFrom,
+  reachableKafkaFrom,
   outputCodecFrom,
   streamOptions,
   untilSignal,
@@ -32,7 +34,21 @@ interface AlertFlags extends StreamFlags {
   minBaselineEvents: string;
   groupBy: string;
   httpPort: string;
+  httpHost: string;
 }
+
+/** What /metrics shows before the service exists (it is created once Kafka answers). */
+const IDLE_STATS: AlertsServiceStats = {
+  accepted: 0,
+  late: 0,
+  suppressed: 0,
+  openWindows: 0,
+  watermark: null,
+  active: false,
+  published: 0,
+  decodeErrors: 0,
+  pendingAlerts: 0,
+};
 
 function detectorFrom(flags: AlertFlags) {
   const labels = commaList(flags.labels);
@@ -133,40 +149,55 @@ export function register(program: Command): void {
         .env('ALERTS_HTTP_PORT')
         .default('9465'),
     )
+    .addOption(
+      new Option('--http-host <address>', 'interface of that server (containers: 0.0.0.0)')
+        .env('ALERTS_HTTP_HOST')
+        .default('127.0.0.1'),
+    )
     .action(async (flags: AlertFlags) => {
       const detector = detectorFrom(flags);
       const logger = createLogger({ level: flags.logLevel as 'info', name: 'emotion-stream-alerts' });
+      const httpPort = wholeNumber('ALERTS_HTTP_PORT', flags.httpPort);
+      if (httpPort > 65_535)
+        throw new ConfigError(`ALERTS_HTTP_PORT: expected a port <= 65535, got ${httpPort}`);
+      // The stats are read at scrape time; the service exists by the time the server answers.
+      const created: { service?: AlertsService } = {};
+      let ops: OpsServer | undefined;
+      // Bound first: a taken port fails the start at once, before Kafka is contacted.
+      if (httpPort > 0) {
+        ops = await startOpsServer({
+          port: httpPort,
+          host: flags.httpHost,
+          settings: 'ALERTS_HTTP_PORT/ALERTS_HTTP_HOST',
+          metrics: new AlertsMetrics(() => created.service?.stats() ?? IDLE_STATS),
+          logger,
+        });
+        logger.info({ url: ops.url }, 'alerts: /metrics, /healthz and /readyz served');
+      }
       const codec = await outputCodecFrom(flags);
-      const service = createAlertsService(
+      const alerts = createAlertsService(
         { outputTopic: flags.outputTopic, alertTopic: flags.alertTopic, groupId: flags.group, detector },
         {
-          kafka: kafkaFrom(flags, logger),
+          kafka: await reachableKafkaFrom(flags, logger),
           decoder: codec.tweetEmotionDecoder,
           codec: createAlertCodec(),
           clock: systemClock,
           logger,
         },
       );
-      const httpPort = wholeNumber('ALERTS_HTTP_PORT', flags.httpPort);
-      if (httpPort > 65_535)
-        throw new ConfigError(`ALERTS_HTTP_PORT: expected a port <= 65535, got ${httpPort}`);
-      let ops: OpsServer | undefined;
-      if (httpPort > 0) {
-        ops = await startOpsServer({
-          port: httpPort,
-          metrics: new AlertsMetrics(() => service.stats()),
-          logger,
-        });
-        logger.info({ url: ops.url }, 'alerts: /metrics, /healthz and /readyz served');
-      }
+      created.service = alerts;
+      const closeAll = async () => {
+        await alerts.stop();
+        await ops?.close();
+      };
       // Listen for signals first: start() waits for the output topic when the worker has not created it yet.
       const signal = untilSignal();
       const started = await Promise.race([
-        service.start().then(
+        alerts.start().then(
           () => true,
           async (error: unknown) => {
-            await service.stop();
-            await ops?.close();
+            // Bounded: a client stuck on a broker that went away must not hold up the exit.
+            await settleWithin(closeAll(), FATAL_CLEANUP_DEADLINE_MS);
             throw asKafkaError(error, flags.brokers);
           },
         ),
@@ -183,8 +214,7 @@ export function register(program: Command): void {
           'alerts: started',
         );
       }
-      logger.info({ signal: await signal, ...service.stats() }, 'alerts: stopping');
-      await service.stop();
-      await ops?.close();
+      logger.info({ signal: await signal, ...alerts.stats() }, 'alerts: stopping');
+      await closeAll();
     });
 }

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { ConfigError } from '../core';
+import { ConfigError, shownSettingValue } from '../core';
 import { DEFAULT_MODEL_DIR } from './defaults';
 import { fromPackageRoot } from './package-root';
 
@@ -10,6 +10,8 @@ export interface KafkaConnectionConfig {
   clientId: string;
   ssl: { caFile?: string; certFile?: string; keyFile?: string; rejectUnauthorized: boolean } | false;
   sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
+  /** A start fails when Kafka does not answer within this long. */
+  connectTimeoutMs: number;
 }
 
 /** The worker's settings, validated once at start (see worker-settings.ts for every default). */
@@ -41,6 +43,8 @@ export interface WorkerConfig {
   shutdownTimeoutMs: number;
   /** 0 = no HTTP server. */
   httpPort: number;
+  /** Interface of the HTTP server. */
+  httpHost: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -108,6 +112,7 @@ const schema = z.object({
   KAFKA_SASL_MECHANISM: optionalText.pipe(z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional()),
   KAFKA_SASL_USERNAME: optionalText,
   KAFKA_SASL_PASSWORD: optionalText,
+  KAFKA_CONNECT_TIMEOUT_MS: integer(8_000, 100, 300_000),
   KAFKA_SESSION_TIMEOUT_MS: integer(30_000, 6_000, 300_000),
   INPUT_TOPIC: text('tweets'),
   OUTPUT_TOPIC: text('tweets.emotions'),
@@ -130,6 +135,7 @@ const schema = z.object({
   TRANSACTIONAL_ID_PREFIX: optionalText,
   SHUTDOWN_TIMEOUT_MS: integer(30_000, 100, 3_600_000),
   HTTP_PORT: integer(9464, 0, 65_535),
+  HTTP_HOST: text('127.0.0.1'),
   LOG_LEVEL: text('info').pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
 });
 
@@ -176,9 +182,10 @@ const connectionSchema = schema.pick({
   KAFKA_SASL_MECHANISM: true,
   KAFKA_SASL_USERNAME: true,
   KAFKA_SASL_PASSWORD: true,
+  KAFKA_CONNECT_TIMEOUT_MS: true,
 });
 
-/** Parses `env` with `shape`, or throws one ConfigError naming every invalid setting (passwords not echoed). */
+/** Parses `env` with `shape`, or throws one ConfigError naming every invalid setting (secrets not echoed). */
 function parseSettings<T extends z.ZodObject>(
   shape: T,
   env: Record<string, string | undefined>,
@@ -191,7 +198,8 @@ function parseSettings<T extends z.ZodObject>(
   const lines = issues.map((issue) => {
     const name = String(issue.path[0] ?? 'settings');
     const value = env[name];
-    const shown = value === undefined || /PASSWORD/.test(name) ? '' : ` (got ${JSON.stringify(value)})`;
+    // Secret settings are never echoed; other values lose any credentials a URL in them carries.
+    const shown = value === undefined ? '' : ` (got ${JSON.stringify(shownSettingValue(name, value))})`;
     return `  ${name}: ${issue.message}${shown}`;
   });
   throw new ConfigError(`invalid ${what}:\n${[...lines, ...problems].join('\n')}`);
@@ -218,6 +226,7 @@ function connectionFrom(e: z.output<typeof connectionSchema>): KafkaConnectionCo
             password: e.KAFKA_SASL_PASSWORD,
           }
         : undefined,
+    connectTimeoutMs: e.KAFKA_CONNECT_TIMEOUT_MS,
   };
 }
 
@@ -261,6 +270,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     transactionalIdPrefix: e.TRANSACTIONAL_ID_PREFIX ?? e.GROUP_ID,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     httpPort: e.HTTP_PORT,
+    httpHost: e.HTTP_HOST,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -6,3 +6,4 @@ export * from './codec';
 export * from './dead-letter';
 export * from './errors';
 export * from './emotion-alert';
+export * from './redact';
