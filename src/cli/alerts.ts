@@ -32,6 +32,8 @@ interface AlertFlags extends StreamFlags {
   latenessMs: string;
   idleMs: string;
   minBaselineEvents: string;
+  maxClockSkewMs: string;
+  maxEventAgeMs: string;
   groupBy: string;
   httpPort: string;
   httpHost: string;
@@ -42,6 +44,7 @@ const IDLE_STATS: AlertsServiceStats = {
   accepted: 0,
   late: 0,
   suppressed: 0,
+  skewed: { future: 0, past: 0, invalid: 0 },
   openWindows: 0,
   watermark: null,
   active: false,
@@ -69,6 +72,8 @@ function detectorFrom(flags: AlertFlags) {
     baselineWindows: wholeNumber('ALERT_BASELINE_WINDOWS', flags.baselineWindows, 1),
     allowedLatenessMs: wholeNumber('ALERT_ALLOWED_LATENESS_MS', flags.latenessMs),
     idleAdvanceMs: wholeNumber('ALERT_IDLE_ADVANCE_MS', flags.idleMs, 1),
+    maxFutureSkewMs: wholeNumber('ALERT_MAX_CLOCK_SKEW_MS', flags.maxClockSkewMs),
+    maxEventAgeMs: wholeNumber('ALERT_MAX_EVENT_AGE_MS', flags.maxEventAgeMs, 1),
     minBaselineEvents: wholeNumber('ALERT_MIN_BASELINE_EVENTS', flags.minBaselineEvents),
     groupBy: groupBy.length > 0 ? (groupBy as [GroupDimension, ...GroupDimension[]]) : undefined,
     rules: [{ label: labels[0], ...rule }, ...labels.slice(1).map((label) => ({ label, ...rule }))],
@@ -135,6 +140,22 @@ export function register(program: Command): void {
       new Option('--min-baseline-events <n>', 'no rule fires before the baseline holds this many events')
         .env('ALERT_MIN_BASELINE_EVENTS')
         .default('50'),
+    )
+    .addOption(
+      new Option(
+        '--max-clock-skew-ms <ms>',
+        'events created further than this ahead of the wall clock are counted as skewed and ignored',
+      )
+        .env('ALERT_MAX_CLOCK_SKEW_MS')
+        .default('300000'),
+    )
+    .addOption(
+      new Option(
+        '--max-event-age-ms <ms>',
+        'events created longer than this before the wall clock are counted as skewed and ignored',
+      )
+        .env('ALERT_MAX_EVENT_AGE_MS')
+        .default('86400000'),
     )
     .addOption(
       new Option(

@@ -4,8 +4,9 @@ import type { AlertCodec } from '../alerts/alert-codec';
 import { AlertLedger } from '../alerts/alert-ledger';
 import type { SpikeDetectorOptions } from '../alerts/alert-options';
 import type { Clock } from '../alerts/clock';
+import { OncePerInterval } from '../alerts/once-per-interval';
 import { SpikeDetector } from '../alerts/spike-detector';
-import type { SpikeDetectorStats } from '../alerts/spike-detector';
+import type { ClockSkewReason, SpikeDetectorStats } from '../alerts/spike-detector';
 import type { EmotionAlert } from '../core';
 import type { TweetEmotionDecoder } from '../codec';
 import { readTopicToEnd } from './read-topic-to-end';
@@ -95,6 +96,12 @@ export function createAlertsService(options: AlertsServiceOptions, deps: AlertsS
   let ticking = false;
   let stopped = false;
   const counters = { published: 0, decodeErrors: 0 };
+  // One warning per reason and window length: a stream of bad timestamps must not flood the log.
+  const skewWarnings: Record<ClockSkewReason, OncePerInterval> = {
+    future: new OncePerInterval(options.detector.windowMs, clock),
+    past: new OncePerInterval(options.detector.windowMs, clock),
+    invalid: new OncePerInterval(options.detector.windowMs, clock),
+  };
   let markActive: () => void = () => undefined;
   const activeOnce = new Promise<void>((resolve) => (markActive = resolve));
 
@@ -180,12 +187,33 @@ export function createAlertsService(options: AlertsServiceOptions, deps: AlertsS
     }
   }
 
+  function warnSkewed(reason: ClockSkewReason, createdAt: number, partition: number, offset: string): void {
+    const count = skewWarnings[reason].note();
+    if (count === undefined) return;
+    logger.warn(
+      {
+        reason,
+        createdAt,
+        skewMs: createdAt - clock.now(),
+        partition,
+        offset,
+        sinceLastWarning: count,
+        maxFutureSkewMs: options.detector.maxFutureSkewMs,
+        maxEventAgeMs: options.detector.maxEventAgeMs,
+      },
+      "alerts: events with created_at outside the clock-skew window are ignored (they would move the watermark); check the producers' clocks and that created_at is in milliseconds",
+    );
+  }
+
   async function eachBatch({ batch, resolveOffset, heartbeat }: EachBatchPayload): Promise<void> {
     if (!active) return;
     for (const message of batch.messages) {
       if (message.value) {
         try {
-          detector.observe(await decoder.decode(message.value), String(batch.partition));
+          const event = await decoder.decode(message.value);
+          const outcome = detector.observe(event, String(batch.partition));
+          if (outcome !== 'accepted' && outcome !== 'late')
+            warnSkewed(outcome, event.createdAt, batch.partition, message.offset);
         } catch (error) {
           counters.decodeErrors += 1;
           logger.debug(
