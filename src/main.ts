@@ -80,6 +80,7 @@ export async function startWorker(
     const kafka = createKafkaClient(config.kafka, logger);
     const codec = await createCodec({
       schemaRegistryUrl: config.schemaRegistryUrl,
+      schemaRegistryAuth: config.schemaRegistryAuth,
       inputTopic: config.inputTopic,
       outputTopic: config.outputTopic,
       inputWriterSchemaPath: config.inputWriterSchemaPath,

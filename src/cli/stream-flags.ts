@@ -2,6 +2,7 @@ import { Option } from 'commander';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { createCodec, type Codec } from '../codec';
+import { registryCodecOptions } from '../config/schema-registry-settings';
 import { loadKafkaConnection } from '../config/worker-config';
 import { ConfigError, EmotionStreamError, KafkaUnavailableError } from '../core';
 import { createKafkaClient } from '../pipeline/kafka-client';
@@ -79,7 +80,7 @@ function connectionFrom(flags: Pick<StreamFlags, 'brokers' | 'clientId'>) {
 /** The codec that reads the worker's output topic: raw Avro, or Confluent with --schema-registry-url. */
 export function outputCodecFrom(flags: StreamFlags): Promise<Codec> {
   return createCodec({
-    schemaRegistryUrl: flags.schemaRegistryUrl,
+    ...registryCodecOptions(flags.schemaRegistryUrl),
     inputTopic: process.env.INPUT_TOPIC ?? 'tweets',
     outputTopic: flags.outputTopic,
     registerOnStart: false,

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ConfigError, shownSettingValue } from '../core';
 import { DEFAULT_MODEL_DIR } from './defaults';
 import { fromPackageRoot } from './package-root';
+import { schemaRegistryConnection, type RegistryCredentials } from './schema-registry-settings';
 
 /** How to reach Kafka; the same for the consumer, the producers and the admin client. */
 export interface KafkaConnectionConfig {
@@ -25,7 +26,10 @@ export interface WorkerConfig {
   outputReplicationFactor?: number;
   groupId: string;
   sessionTimeoutMs: number;
+  /** Without user info: credentials, wherever they were given, are in schemaRegistryAuth. */
   schemaRegistryUrl?: string;
+  /** Basic auth of the registry (SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO or the URL's user info). */
+  schemaRegistryAuth?: RegistryCredentials;
   /** Raw mode: the schema input records were written with (absolute path); undefined = schemas/tweet.avsc. */
   inputWriterSchemaPath?: string;
   /** Longer texts (UTF-8 bytes) are TEXT_TOO_LONG poison. */
@@ -119,7 +123,10 @@ const schema = z.object({
   OUTPUT_PARTITIONS: optionalInteger(1, 10_000),
   OUTPUT_REPLICATION_FACTOR: optionalInteger(1, 100),
   GROUP_ID: text('emotion-stream'),
-  SCHEMA_REGISTRY_URL: optionalText.pipe(url(/^https?:$/).optional()),
+  // Checked with the credentials in schema-registry-settings.ts (the URL may hold a password).
+  SCHEMA_REGISTRY_URL: optionalText,
+  SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO: optionalText,
+  SCHEMA_REGISTRY_BASIC_AUTH_CREDENTIALS_SOURCE: optionalText,
   INPUT_WRITER_SCHEMA: optionalText,
   MAX_TEXT_BYTES: integer(65_536, 1, 16 * 1024 * 1024),
   REDIS_URL: text('redis://127.0.0.1:6379').pipe(url(/^rediss?:$/)),
@@ -160,7 +167,7 @@ function kafkaProblems(env: Record<string, string | undefined>): string[] {
  * per-setting problems (zod skips refinements once a field fails).
  */
 function crossFieldProblems(env: Record<string, string | undefined>): string[] {
-  const problems = kafkaProblems(env);
+  const problems = [...kafkaProblems(env), ...schemaRegistryConnection(env).problems];
   const input = env.INPUT_TOPIC?.trim() || 'tweets';
   const output = env.OUTPUT_TOPIC?.trim() || 'tweets.emotions';
   if (input === output)
@@ -247,6 +254,7 @@ export function loadKafkaConnection(env: NodeJS.ProcessEnv = process.env): Kafka
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
   const picked = Object.fromEntries(WORKER_SETTING_NAMES.map((name) => [name, env[name]]));
   const e = parseSettings(schema, picked, crossFieldProblems(picked), 'worker settings');
+  const registry = schemaRegistryConnection(e).connection;
   return {
     kafka: connectionFrom(e),
     inputTopic: e.INPUT_TOPIC,
@@ -255,7 +263,8 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     outputReplicationFactor: e.OUTPUT_REPLICATION_FACTOR,
     groupId: e.GROUP_ID,
     sessionTimeoutMs: e.KAFKA_SESSION_TIMEOUT_MS,
-    schemaRegistryUrl: e.SCHEMA_REGISTRY_URL,
+    schemaRegistryUrl: registry?.url,
+    schemaRegistryAuth: registry?.auth,
     inputWriterSchemaPath:
       e.INPUT_WRITER_SCHEMA === undefined ? undefined : path.resolve(e.INPUT_WRITER_SCHEMA),
     maxTextBytes: e.MAX_TEXT_BYTES,

@@ -91,7 +91,20 @@ export const WORKER_SETTINGS: readonly SettingDoc[] = [
     name: 'SCHEMA_REGISTRY_URL',
     defaultText: '(none: raw Avro)',
     description:
-      'Confluent-compatible schema registry; when set, input and output use the Confluent wire format.',
+      'Confluent-compatible schema registry; when set, input and output use the Confluent wire format. User info in the URL (https://user:password@host) is taken out and sent as basic auth.',
+  },
+  {
+    name: 'SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO',
+    defaultText: '(none)',
+    description:
+      'Registry basic-auth credentials as user:password (Confluent Cloud: API key:secret). Secret.',
+    secret: true,
+  },
+  {
+    name: 'SCHEMA_REGISTRY_BASIC_AUTH_CREDENTIALS_SOURCE',
+    defaultText: 'USER_INFO if that is set, else URL',
+    description:
+      "Where the registry credentials come from, as Confluent's basic.auth.credentials.source: USER_INFO (the setting above) or URL (the URL's user info).",
   },
   {
     name: 'INPUT_WRITER_SCHEMA',
