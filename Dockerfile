@@ -14,6 +14,7 @@ FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     ONNXRUNTIME_NODE_INSTALL=skip \
     HTTP_PORT=8080
+ENV HTTP_HOST=0.0.0.0 ALERTS_HTTP_HOST=0.0.0.0 DASHBOARD_HOST=0.0.0.0
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 # --ignore-scripts: `prepare` would try to compile, and onnxruntime-node's installer fetches CUDA files;

@@ -2,11 +2,11 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 // The dependency rule (README "Folder layout"): a stage imports only core, config, telemetry and the
-// shared Kafka plumbing (kafka/), never another stage; core imports nothing internal; config and
+// shared plumbing (kafka/, http/), never another stage; core imports nothing internal; config and
 // telemetry only core. Only pipeline/, cli/ and main.ts may know several stages.
 const STAGES = ['ingest', 'codec', 'batching', 'inference', 'egress', 'dlq', 'alerts', 'dashboard', 'ops'];
 const COMPOSERS = ['pipeline', 'cli', 'main'];
-const INTERNAL = ['core', 'config', 'telemetry', 'kafka', ...STAGES, ...COMPOSERS];
+const INTERNAL = ['core', 'config', 'telemetry', 'kafka', 'http', ...STAGES, ...COMPOSERS];
 
 function onlyMayImport(folder, allowed) {
   const forbidden = INTERNAL.filter((name) => name !== folder && !allowed.includes(name));
@@ -51,5 +51,6 @@ export default tseslint.config(
   onlyMayImport('config', ['core']),
   onlyMayImport('telemetry', ['core']),
   onlyMayImport('kafka', ['core', 'config', 'telemetry']),
-  ...STAGES.map((stage) => onlyMayImport(stage, ['core', 'config', 'telemetry', 'kafka'])),
+  onlyMayImport('http', ['core', 'config', 'telemetry']),
+  ...STAGES.map((stage) => onlyMayImport(stage, ['core', 'config', 'telemetry', 'kafka', 'http'])),
 );

@@ -3,11 +3,12 @@ import { dlqSettingsFromEnv } from './config/dlq-settings';
 import type { WorkerConfig } from './config/worker-config';
 import { createCodec } from './codec';
 import { openDeadLetterStore } from './dlq';
-import { consumerLagSource, redisReadinessCheck, startOpsServer } from './ops';
+import { consumerLagSource, probeRedis, redisReadinessCheck, startOpsServer } from './ops';
 import { createClassifier } from './pipeline/batched-classifier';
 import { createKafkaClient } from './kafka/kafka-client';
+import { probeKafka } from './kafka/kafka-probe';
 import { countDeadLetters, metricsObserver } from './pipeline/metrics-observer';
-import { closeInOrder, type Cleanup } from './pipeline/ordered-close';
+import { closeInOrder, settleWithin, TIMED_OUT, type Cleanup } from './core';
 import { copyInputHeaders } from './pipeline/process-chunk';
 import { openRetryPath } from './pipeline/retry-path';
 import { createStreamWorker, type StreamWorker } from './pipeline/stream-worker';
@@ -17,6 +18,10 @@ import { createLogger, Metrics, startTracing } from './telemetry';
 
 /** Tries of a transient failure on the hot path before the record moves to the retry queue. */
 const IN_PROCESS_ATTEMPTS = 2;
+/** Longest the cleanup after a failed start may take: a supervisor waits for the exit to restart. */
+const STARTUP_CLEANUP_DEADLINE_MS = 5_000;
+/** Longest the check that Redis answers may take at start. */
+const REDIS_PROBE_TIMEOUT_MS = 3_000;
 
 export interface RunningWorker {
   worker: StreamWorker;
@@ -43,22 +48,46 @@ export async function startWorker(
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const opened: Cleanup[] = [];
   let worker: StreamWorker | undefined;
+  let modelLoaded = false;
   try {
     // Configured by the standard OTEL_* variables; a no-op tracer when no endpoint is set.
     const tracing = startTracing({ env: options.env ?? process.env });
     logger.info({ enabled: tracing.enabled, reason: tracing.reason }, 'tracing');
     // Closed last (cleanups run in order): the spans of the final chunks are flushed after them.
     opened.unshift({ name: 'tracing', close: () => tracing.shutdown() });
+    const metrics = new Metrics();
+    // Bound first: a taken port fails the start in milliseconds, not after Kafka, Redis and the model.
+    let opsUrl: string | undefined;
+    if (config.httpPort > 0) {
+      const redisCheck = redisReadinessCheck(config.redisUrl);
+      opened.unshift({ name: 'readiness Redis connection', close: () => redisCheck.close() });
+      const ops = await startOpsServer({
+        port: config.httpPort,
+        host: config.httpHost,
+        metrics,
+        logger,
+        readinessChecks: {
+          consumer: () => worker?.isReady() ?? false,
+          // Loaded before the consumer starts; closing it on shutdown makes this fail.
+          model: () => modelLoaded,
+          redis: redisCheck.check,
+        },
+      });
+      opsUrl = ops.url;
+      opened.unshift({ name: 'ops server', close: () => ops.close() });
+    }
+    await probeKafka(config.kafka, logger);
     const kafka = createKafkaClient(config.kafka, logger);
     const codec = await createCodec({
       schemaRegistryUrl: config.schemaRegistryUrl,
+      schemaRegistryAuth: config.schemaRegistryAuth,
       inputTopic: config.inputTopic,
       outputTopic: config.outputTopic,
       inputWriterSchemaPath: config.inputWriterSchemaPath,
       maxTextBytes: config.maxTextBytes,
     });
-    const metrics = new Metrics();
     const dlqSettings = dlqSettingsFromEnv(options.env ?? process.env);
+    await probeRedis(config.redisUrl, REDIS_PROBE_TIMEOUT_MS);
     const deadLetters = await openDeadLetterStore(
       { ...dlqSettings, redisUrl: config.redisUrl, queueName: config.dlqQueue },
       (error) => logger.warn({ err: error }, 'dead-letter store: Redis error'),
@@ -77,15 +106,15 @@ export async function startWorker(
       maxBatchSize: config.batchMaxSize,
       maxWaitMs: config.batchMaxWaitMs,
     });
-    let classifierClosed = false;
     opened.unshift({
       name: 'classifier',
       close: () => {
-        classifierClosed = true;
+        modelLoaded = false;
         return classifier.close();
       },
     });
 
+    modelLoaded = true;
     metrics.setModel(classifier.model);
     classifier.onBatch((stats) => metrics.batchSize.observe(stats.size));
     classifier.onInference((seconds) => metrics.inferenceLatency.observe(seconds));
@@ -126,7 +155,13 @@ export async function startWorker(
     opened.unshift({ name: 'retry queue', close: () => retryPath.close() });
     metrics.observeRetryQueue(() => retryPath.counts());
 
-    let opsUrl: string | undefined;
+    if (config.httpPort > 0) {
+      const admin = kafka.admin();
+      // Registered before connecting: a connect that fails half-way still leaves sockets to close.
+      opened.unshift({ name: 'admin', close: () => admin.disconnect() });
+      await admin.connect();
+      metrics.observeLag(consumerLagSource(admin, config.groupId, config.inputTopic));
+    }
     worker = createStreamWorker({
       kafka,
       config,
@@ -147,35 +182,14 @@ export async function startWorker(
       // Stopped after the consumer and producers: the chunk in flight still needs the model and the DLQ.
       cleanups: opened,
     });
-    if (config.httpPort > 0) {
-      const admin = kafka.admin();
-      await admin.connect();
-      metrics.observeLag(consumerLagSource(admin, config.groupId, config.inputTopic));
-      const redisCheck = redisReadinessCheck(config.redisUrl);
-      const ops = await startOpsServer({
-        port: config.httpPort,
-        metrics,
-        logger,
-        readinessChecks: {
-          consumer: () => worker?.isReady() ?? false,
-          // The classifier is loaded before the server starts; closing it on shutdown makes this fail.
-          model: () => !classifierClosed,
-          redis: redisCheck.check,
-        },
-      });
-      opsUrl = ops.url;
-      opened.unshift(
-        { name: 'ops server', close: () => ops.close() },
-        { name: 'readiness Redis connection', close: () => redisCheck.close() },
-        { name: 'admin', close: () => admin.disconnect() },
-      );
-    }
     await worker.start();
     return { worker, opsUrl, logger };
   } catch (error) {
-    // The worker's stop() also runs `opened` (its cleanups), after its own consumer and producers.
-    if (worker) await worker.stop();
-    else await closeInOrder(opened, logger);
+    // Nothing is in flight yet: close what was opened (the worker's stop() also runs `opened`, after
+    // its own consumer and producers), but never let a hanging client keep a failed start alive.
+    const cleanup = worker ? worker.stop() : closeInOrder(opened, logger);
+    if ((await settleWithin(cleanup, STARTUP_CLEANUP_DEADLINE_MS)) === TIMED_OUT)
+      logger.warn({ deadlineMs: STARTUP_CLEANUP_DEADLINE_MS }, 'cleanup after a failed start timed out');
     throw error;
   }
 }

@@ -49,6 +49,19 @@ export const spikeDetectorOptionsSchema = z.object({
    */
   allowedLatenessMs: z.number().int().nonnegative().default(30_000),
   /**
+   * An event whose created_at is more than this far ahead of the wall clock (a producer's bad
+   * clock, microseconds where milliseconds belong) is counted as skewed and ignored: it would
+   * move the watermark into the future and make every real event late.
+   * @defaultValue 300000 (5 minutes)
+   */
+  maxFutureSkewMs: z.number().int().nonnegative().default(300_000),
+  /**
+   * An event created more than this long before the wall clock (seconds where milliseconds belong
+   * reads as January 1970) is counted as skewed and ignored: alerts are about now.
+   * @defaultValue 86400000 (1 day)
+   */
+  maxEventAgeMs: z.number().int().positive().default(86_400_000),
+  /**
    * When no event arrives for this long (processing time), the watermark moves on with the clock,
    * so the last window of a burst is evaluated even if the stream goes quiet.
    * @defaultValue 10000

@@ -3,8 +3,9 @@ import type { Logger } from 'pino';
 import { AlertLedger } from './alert-ledger';
 import type { SpikeDetectorOptions } from './alert-options';
 import type { Clock } from './clock';
+import { OncePerInterval } from './once-per-interval';
 import { SpikeDetector } from './spike-detector';
-import type { SpikeDetectorStats } from './spike-detector';
+import type { ClockSkewReason, SpikeDetectorStats } from './spike-detector';
 import { ALERT_RETENTION_MS, type AlertCodec, type EmotionAlert, type TweetEmotionDecoder } from '../core';
 import { readTopicToEnd } from '../kafka/read-topic-to-end';
 import { singleActiveAssigner } from '../kafka/single-active-assigner';
@@ -94,6 +95,12 @@ export function createAlertsService(options: AlertsServiceOptions, deps: AlertsS
   let ticking = false;
   let stopped = false;
   const counters = { published: 0, decodeErrors: 0 };
+  // One warning per reason and window length: a stream of bad timestamps must not flood the log.
+  const skewWarnings: Record<ClockSkewReason, OncePerInterval> = {
+    future: new OncePerInterval(options.detector.windowMs, clock),
+    past: new OncePerInterval(options.detector.windowMs, clock),
+    invalid: new OncePerInterval(options.detector.windowMs, clock),
+  };
   let markActive: () => void = () => undefined;
   const activeOnce = new Promise<void>((resolve) => (markActive = resolve));
 
@@ -179,12 +186,33 @@ export function createAlertsService(options: AlertsServiceOptions, deps: AlertsS
     }
   }
 
+  function warnSkewed(reason: ClockSkewReason, createdAt: number, partition: number, offset: string): void {
+    const count = skewWarnings[reason].note();
+    if (count === undefined) return;
+    logger.warn(
+      {
+        reason,
+        createdAt,
+        skewMs: createdAt - clock.now(),
+        partition,
+        offset,
+        sinceLastWarning: count,
+        maxFutureSkewMs: options.detector.maxFutureSkewMs,
+        maxEventAgeMs: options.detector.maxEventAgeMs,
+      },
+      "alerts: events with created_at outside the clock-skew window are ignored (they would move the watermark); check the producers' clocks and that created_at is in milliseconds",
+    );
+  }
+
   async function eachBatch({ batch, resolveOffset, heartbeat }: EachBatchPayload): Promise<void> {
     if (!active) return;
     for (const message of batch.messages) {
       if (message.value) {
         try {
-          detector.observe(await decoder.decode(message.value), String(batch.partition));
+          const event = await decoder.decode(message.value);
+          const outcome = detector.observe(event, String(batch.partition));
+          if (outcome !== 'accepted' && outcome !== 'late')
+            warnSkewed(outcome, event.createdAt, batch.partition, message.offset);
         } catch (error) {
           counters.decodeErrors += 1;
           logger.debug(

@@ -7,7 +7,9 @@ import type { ObservedEmotion } from './observed-emotion';
 import { baselineOf, evaluateRule } from './rule-evaluation';
 import { WindowBucket } from './window-bucket';
 
-export type ObserveOutcome = 'accepted' | 'late';
+/** Why an event's time was not believed (see maxFutureSkewMs, maxEventAgeMs). */
+export type ClockSkewReason = 'future' | 'past' | 'invalid';
+export type ObserveOutcome = 'accepted' | 'late' | ClockSkewReason;
 
 export interface SpikeDetectorStats {
   /** Events counted so far. */
@@ -16,6 +18,8 @@ export interface SpikeDetectorStats {
   late: number;
   /** Firings held back by a rule's cooldown. */
   suppressed: number;
+  /** Events ignored because their created_at is outside the skew window, by reason. */
+  skewed: Record<ClockSkewReason, number>;
   openWindows: number;
   /** Event time up to which windows are closed; null before the first event. */
   watermark: number | null;
@@ -39,6 +43,7 @@ export class SpikeDetector {
   /** Windows starting before this are closed; their late events are dropped. */
   private closedBefore: number | null = null;
   private counters = { accepted: 0, late: 0, suppressed: 0 };
+  private skewed: Record<ClockSkewReason, number> = { future: 0, past: 0, invalid: 0 };
 
   constructor(
     options: SpikeDetectorInput | SpikeDetectorOptions,
@@ -50,6 +55,13 @@ export class SpikeDetector {
   /** @param source where the event came from (a partition); the watermark is the slowest live source's. */
   observe(event: ObservedEmotion, source = 'default'): ObserveOutcome {
     const { windowMs } = this.options;
+    // Checked before the source is touched: a partition delivering only unbelievable times must
+    // neither move the watermark nor count as a live source that holds it back.
+    const skew = this.skewOf(event.createdAt);
+    if (skew) {
+      this.skewed[skew] += 1;
+      return skew;
+    }
     const start = Math.floor(event.createdAt / windowMs) * windowMs;
     const state = this.sources.get(source) ?? { maxEventTime: null, lastArrivalAt: 0 };
     state.lastArrivalAt = this.clock.now();
@@ -123,7 +135,21 @@ export class SpikeDetector {
   }
 
   stats(): SpikeDetectorStats {
-    return { ...this.counters, openWindows: this.open.size, watermark: this.watermark };
+    return {
+      ...this.counters,
+      skewed: { ...this.skewed },
+      openWindows: this.open.size,
+      watermark: this.watermark,
+    };
+  }
+
+  /** Whether an event time is too far from the wall clock to be believed, and which way. */
+  private skewOf(createdAt: number): ClockSkewReason | undefined {
+    if (!Number.isSafeInteger(createdAt)) return 'invalid';
+    const now = this.clock.now();
+    if (createdAt > now + this.options.maxFutureSkewMs) return 'future';
+    if (createdAt < now - this.options.maxEventAgeMs) return 'past';
+    return undefined;
   }
 
   private close(bucket: WindowBucket, now: number): EmotionAlert[] {

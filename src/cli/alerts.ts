@@ -4,14 +4,16 @@ import { groupDimensions, spikeDetectorOptions, type GroupDimension } from '../a
 import { systemClock } from '../alerts/clock';
 import { ConfigError } from '../core';
 import { startOpsServer, type OpsServer } from '../ops';
-import { createAlertsService } from '../alerts/alerts-service';
+import { createAlertsService, type AlertsService, type AlertsServiceStats } from '../alerts/alerts-service';
+import { settleWithin } from '../core';
 import { AlertsMetrics } from '../telemetry/alerts-metrics';
 import { createLogger } from '../telemetry/logger';
+import { FATAL_CLEANUP_DEADLINE_MS } from './fatal-exit';
 import {
   asKafkaError,
   commaList,
   decimal,
-  kafkaFrom,
+  reachableKafkaFrom,
   outputCodecFrom,
   streamOptions,
   untilSignal,
@@ -30,9 +32,26 @@ interface AlertFlags extends StreamFlags {
   latenessMs: string;
   idleMs: string;
   minBaselineEvents: string;
+  maxClockSkewMs: string;
+  maxEventAgeMs: string;
   groupBy: string;
   httpPort: string;
+  httpHost: string;
 }
+
+/** What /metrics shows before the service exists (it is created once Kafka answers). */
+const IDLE_STATS: AlertsServiceStats = {
+  accepted: 0,
+  late: 0,
+  suppressed: 0,
+  skewed: { future: 0, past: 0, invalid: 0 },
+  openWindows: 0,
+  watermark: null,
+  active: false,
+  published: 0,
+  decodeErrors: 0,
+  pendingAlerts: 0,
+};
 
 function detectorFrom(flags: AlertFlags) {
   const labels = commaList(flags.labels);
@@ -53,6 +72,8 @@ function detectorFrom(flags: AlertFlags) {
     baselineWindows: wholeNumber('ALERT_BASELINE_WINDOWS', flags.baselineWindows, 1),
     allowedLatenessMs: wholeNumber('ALERT_ALLOWED_LATENESS_MS', flags.latenessMs),
     idleAdvanceMs: wholeNumber('ALERT_IDLE_ADVANCE_MS', flags.idleMs, 1),
+    maxFutureSkewMs: wholeNumber('ALERT_MAX_CLOCK_SKEW_MS', flags.maxClockSkewMs),
+    maxEventAgeMs: wholeNumber('ALERT_MAX_EVENT_AGE_MS', flags.maxEventAgeMs, 1),
     minBaselineEvents: wholeNumber('ALERT_MIN_BASELINE_EVENTS', flags.minBaselineEvents),
     groupBy: groupBy.length > 0 ? (groupBy as [GroupDimension, ...GroupDimension[]]) : undefined,
     rules: [{ label: labels[0], ...rule }, ...labels.slice(1).map((label) => ({ label, ...rule }))],
@@ -122,6 +143,22 @@ export function register(program: Command): void {
     )
     .addOption(
       new Option(
+        '--max-clock-skew-ms <ms>',
+        'events created further than this ahead of the wall clock are counted as skewed and ignored',
+      )
+        .env('ALERT_MAX_CLOCK_SKEW_MS')
+        .default('300000'),
+    )
+    .addOption(
+      new Option(
+        '--max-event-age-ms <ms>',
+        'events created longer than this before the wall clock are counted as skewed and ignored',
+      )
+        .env('ALERT_MAX_EVENT_AGE_MS')
+        .default('86400000'),
+    )
+    .addOption(
+      new Option(
         '--group-by <list>',
         `dimensions to alert on, comma-separated: ${groupDimensions.join(', ')}`,
       )
@@ -133,40 +170,55 @@ export function register(program: Command): void {
         .env('ALERTS_HTTP_PORT')
         .default('9465'),
     )
+    .addOption(
+      new Option('--http-host <address>', 'interface of that server (containers: 0.0.0.0)')
+        .env('ALERTS_HTTP_HOST')
+        .default('127.0.0.1'),
+    )
     .action(async (flags: AlertFlags) => {
       const detector = detectorFrom(flags);
       const logger = createLogger({ level: flags.logLevel as 'info', name: 'emotion-stream-alerts' });
+      const httpPort = wholeNumber('ALERTS_HTTP_PORT', flags.httpPort);
+      if (httpPort > 65_535)
+        throw new ConfigError(`ALERTS_HTTP_PORT: expected a port <= 65535, got ${httpPort}`);
+      // The stats are read at scrape time; the service exists by the time the server answers.
+      const created: { service?: AlertsService } = {};
+      let ops: OpsServer | undefined;
+      // Bound first: a taken port fails the start at once, before Kafka is contacted.
+      if (httpPort > 0) {
+        ops = await startOpsServer({
+          port: httpPort,
+          host: flags.httpHost,
+          settings: 'ALERTS_HTTP_PORT/ALERTS_HTTP_HOST',
+          metrics: new AlertsMetrics(() => created.service?.stats() ?? IDLE_STATS),
+          logger,
+        });
+        logger.info({ url: ops.url }, 'alerts: /metrics, /healthz and /readyz served');
+      }
       const codec = await outputCodecFrom(flags);
-      const service = createAlertsService(
+      const alerts = createAlertsService(
         { outputTopic: flags.outputTopic, alertTopic: flags.alertTopic, groupId: flags.group, detector },
         {
-          kafka: kafkaFrom(flags, logger),
+          kafka: await reachableKafkaFrom(flags, logger),
           decoder: codec.tweetEmotionDecoder,
           codec: createAlertCodec(),
           clock: systemClock,
           logger,
         },
       );
-      const httpPort = wholeNumber('ALERTS_HTTP_PORT', flags.httpPort);
-      if (httpPort > 65_535)
-        throw new ConfigError(`ALERTS_HTTP_PORT: expected a port <= 65535, got ${httpPort}`);
-      let ops: OpsServer | undefined;
-      if (httpPort > 0) {
-        ops = await startOpsServer({
-          port: httpPort,
-          metrics: new AlertsMetrics(() => service.stats()),
-          logger,
-        });
-        logger.info({ url: ops.url }, 'alerts: /metrics, /healthz and /readyz served');
-      }
+      created.service = alerts;
+      const closeAll = async () => {
+        await alerts.stop();
+        await ops?.close();
+      };
       // Listen for signals first: start() waits for the output topic when the worker has not created it yet.
       const signal = untilSignal();
       const started = await Promise.race([
-        service.start().then(
+        alerts.start().then(
           () => true,
           async (error: unknown) => {
-            await service.stop();
-            await ops?.close();
+            // Bounded: a client stuck on a broker that went away must not hold up the exit.
+            await settleWithin(closeAll(), FATAL_CLEANUP_DEADLINE_MS);
             throw asKafkaError(error, flags.brokers);
           },
         ),
@@ -183,8 +235,7 @@ export function register(program: Command): void {
           'alerts: started',
         );
       }
-      logger.info({ signal: await signal, ...service.stats() }, 'alerts: stopping');
-      await service.stop();
-      await ops?.close();
+      logger.info({ signal: await signal, ...alerts.stats() }, 'alerts: stopping');
+      await closeAll();
     });
 }

@@ -2,11 +2,13 @@ import { Command, Option } from 'commander';
 import { createAlertCodec } from '../codec/alert-codec';
 import { createDashboardServer } from '../dashboard/dashboard-server';
 import { createDashboardFeed } from '../dashboard/dashboard-feed';
+import { settleWithin } from '../core';
 import { createLogger } from '../telemetry/logger';
+import { FATAL_CLEANUP_DEADLINE_MS } from './fatal-exit';
 import {
   asKafkaError,
   commaList,
-  kafkaFrom,
+  reachableKafkaFrom,
   outputCodecFrom,
   streamOptions,
   untilSignal,
@@ -14,10 +16,17 @@ import {
   type StreamFlags,
 } from './stream-flags';
 
+/** Where a browser on this host opens the page. */
+function displayHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
 interface DashboardFlags extends StreamFlags {
   port?: string;
   host: string;
   labels: string;
+  maxClients: string;
 }
 
 export function register(program: Command): void {
@@ -25,13 +34,22 @@ export function register(program: Command): void {
     .command('dashboard')
     .description(
       'Serve a live dashboard: per-emotion rates, recent spike alerts, sample tweets per emotion, throughput and lag, ' +
-        'pushed to the browser with server-sent events from the output and alert topics. Open http://localhost:<port>/.',
+        'pushed to the browser with server-sent events from the output and alert topics. Open http://localhost:<port>/. ' +
+        'Serves this host only unless --host says otherwise; set DASHBOARD_TOKEN (environment only) to require a token: ' +
+        'open the page once as /?token=<token>, a cookie keeps the access.',
     );
   for (const option of streamOptions()) command.addOption(option);
   command
     .addOption(new Option('--port <port>', 'HTTP port (env DASHBOARD_PORT, else HTTP_PORT, else 8080)'))
     .addOption(
-      new Option('--host <address>', 'address to listen on').env('DASHBOARD_HOST').default('0.0.0.0'),
+      new Option('--host <address>', 'address to listen on (containers: 0.0.0.0)')
+        .env('DASHBOARD_HOST')
+        .default('127.0.0.1'),
+    )
+    .addOption(
+      new Option('--max-clients <n>', 'most viewers at once; more are answered 503')
+        .env('DASHBOARD_MAX_CLIENTS')
+        .default('100'),
     )
     .addOption(
       new Option('--labels <list>', 'watched labels named in the page (as given to `alerts`)')
@@ -43,6 +61,7 @@ export function register(program: Command): void {
         'DASHBOARD_PORT',
         flags.port ?? process.env.DASHBOARD_PORT ?? process.env.HTTP_PORT ?? '8080',
       );
+      const maxClients = wholeNumber('DASHBOARD_MAX_CLIENTS', flags.maxClients, 1);
       const logger = createLogger({ level: flags.logLevel as 'info', name: 'emotion-stream-dashboard' });
       const codec = await outputCodecFrom(flags);
       const alertCodec = createAlertCodec();
@@ -51,10 +70,22 @@ export function register(program: Command): void {
         {
           port,
           host: flags.host,
+          // From the environment only: a flag would show in `ps` and shell history.
+          token: process.env.DASHBOARD_TOKEN?.trim() || undefined,
+          viewers: { maxClients },
           info: { outputTopic: flags.outputTopic, alertTopic: flags.alertTopic, watchedLabels },
         },
         logger,
       );
+      const signal = untilSignal();
+      const { port: bound } = await server.start();
+      let kafka;
+      try {
+        kafka = await reachableKafkaFrom(flags, logger);
+      } catch (error) {
+        await settleWithin(server.stop(), FATAL_CLEANUP_DEADLINE_MS);
+        throw error;
+      }
       const feed = createDashboardFeed(
         {
           outputTopic: flags.outputTopic,
@@ -62,16 +93,14 @@ export function register(program: Command): void {
           groupPrefix: 'emotion-stream-dashboard',
         },
         {
-          kafka: kafkaFrom(flags, logger),
+          kafka,
           decoder: codec.tweetEmotionDecoder,
           decodeAlert: (value) => alertCodec.decode(value),
           sink: server,
           logger,
         },
       );
-      const signal = untilSignal();
-      const { port: bound } = await server.start();
-      process.stdout.write(`emotion-stream dashboard: http://localhost:${bound}/\n`);
+      process.stdout.write(`emotion-stream dashboard: http://${displayHost(flags.host)}:${bound}/\n`);
       // The page is up at once; the feed may first wait for the output topic to exist.
       const failed = feed.start().then(
         () => new Promise<never>(() => undefined),
@@ -80,8 +109,10 @@ export function register(program: Command): void {
       const outcome = await Promise.race([signal, failed]);
       if (typeof outcome === 'string') logger.info({ signal: outcome }, 'dashboard: stopping');
       else {
-        await feed.stop();
-        await server.stop();
+        await settleWithin(
+          feed.stop().then(() => server.stop()),
+          FATAL_CLEANUP_DEADLINE_MS,
+        );
         throw asKafkaError(outcome, flags.brokers);
       }
       await feed.stop();

@@ -2,13 +2,13 @@
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { fromPackageRoot } from '../config/package-root';
-import { EmotionStreamError } from '../core';
 import { register as registerAlerts } from './alerts';
 import { register as registerDashboard } from './dashboard';
 import { register as registerClassify } from './classify';
 import { register as registerDemo } from './demo';
 import { register as registerDlq } from './dlq';
 import { register as registerEval } from './eval';
+import { exitFatally, exitOnUncaughtErrors } from './fatal-exit';
 import { register as registerProduce } from './produce';
 import { register as registerTokenize } from './tokenize';
 import { register as registerWorker } from './worker';
@@ -43,18 +43,11 @@ export function buildProgram(): Command {
 }
 
 async function main(): Promise<void> {
+  exitOnUncaughtErrors();
   try {
     await buildProgram().parseAsync(process.argv);
   } catch (error) {
-    // Known failures get one readable line; anything else keeps its stack for a bug report.
-    if (error instanceof EmotionStreamError) {
-      process.stderr.write(`emotion-stream: ${error.message}\n`);
-    } else {
-      process.stderr.write(
-        `emotion-stream: unexpected error: ${error instanceof Error ? error.stack : String(error)}\n`,
-      );
-    }
-    process.exitCode = 1;
+    exitFatally(error);
   }
 }
 

@@ -3,6 +3,7 @@ import { SingleBar } from 'cli-progress';
 import pino from 'pino';
 import { randomUUID } from 'node:crypto';
 import { createCodec } from '../codec';
+import { registryCodecOptions } from '../config/schema-registry-settings';
 import { loadKafkaConnection } from '../config/worker-config';
 import { createKafkaClient } from '../kafka/kafka-client';
 import { classifyError } from '../core';
@@ -64,7 +65,7 @@ function summaryLine(summary: PublishSummary, wireFormat: string, format: string
 
 async function produce(flags: ProduceFlags): Promise<void> {
   const codec = await createCodec({
-    schemaRegistryUrl: flags.schemaRegistryUrl,
+    ...registryCodecOptions(flags.schemaRegistryUrl),
     inputTopic: flags.topic,
     // produce writes no enriched events: the output subject is never touched (registerOnStart: false).
     outputTopic: `${flags.topic}.unused-output`,

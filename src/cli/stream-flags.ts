@@ -2,9 +2,11 @@ import { Option } from 'commander';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { createCodec, type Codec } from '../codec';
+import { registryCodecOptions } from '../config/schema-registry-settings';
 import { loadKafkaConnection } from '../config/worker-config';
 import { ConfigError, EmotionStreamError, KafkaUnavailableError } from '../core';
 import { createKafkaClient } from '../kafka/kafka-client';
+import { probeKafka } from '../kafka/kafka-probe';
 
 /** Flags shared by the commands that read the output topic (`alerts`, `dashboard`). */
 export interface StreamFlags {
@@ -55,18 +57,30 @@ export function commaList(value: string): string[] {
  * KAFKA_SASL* from the environment), so these commands reach every cluster the worker reaches.
  */
 export function kafkaFrom(flags: Pick<StreamFlags, 'brokers' | 'clientId'>, logger: Logger): Kafka {
-  const connection = loadKafkaConnection({
+  return createKafkaClient(connectionFrom(flags), logger);
+}
+
+/** {@link kafkaFrom} after checking that Kafka answers within KAFKA_CONNECT_TIMEOUT_MS (else KafkaUnavailableError). */
+export async function reachableKafkaFrom(
+  flags: Pick<StreamFlags, 'brokers' | 'clientId'>,
+  logger: Logger,
+): Promise<Kafka> {
+  await probeKafka(connectionFrom(flags), logger);
+  return kafkaFrom(flags, logger);
+}
+
+function connectionFrom(flags: Pick<StreamFlags, 'brokers' | 'clientId'>) {
+  return loadKafkaConnection({
     ...process.env,
     KAFKA_BROKERS: flags.brokers,
     KAFKA_CLIENT_ID: flags.clientId,
   });
-  return createKafkaClient(connection, logger);
 }
 
 /** The codec that reads the worker's output topic: raw Avro, or Confluent with --schema-registry-url. */
 export function outputCodecFrom(flags: StreamFlags): Promise<Codec> {
   return createCodec({
-    schemaRegistryUrl: flags.schemaRegistryUrl,
+    ...registryCodecOptions(flags.schemaRegistryUrl),
     inputTopic: process.env.INPUT_TOPIC ?? 'tweets',
     outputTopic: flags.outputTopic,
     registerOnStart: false,

@@ -22,6 +22,8 @@ export interface CodecOptions {
    * @defaultValue undefined (raw Avro)
    */
   schemaRegistryUrl?: string;
+  /** Basic auth of the registry (never part of the URL, never in a message). @defaultValue none */
+  schemaRegistryAuth?: { username: string; password: string };
   /** Input topic; its subject `<inputTopic>-value` is where `tweetEncoder` registers the writer schema. */
   inputTopic: string;
   /** Output topic; the output schema is registered under `<outputTopic>-value`. */
@@ -121,7 +123,11 @@ export async function createCodec(options: CodecOptions): Promise<Codec> {
     };
   }
 
-  const registry = new RegistryClient({ url: options.schemaRegistryUrl, retries: options.registryRetries });
+  const registry = new RegistryClient({
+    url: options.schemaRegistryUrl,
+    auth: options.schemaRegistryAuth,
+    retries: options.registryRetries,
+  });
   // Each writer registers its schema under its topic's subject on first use, then keeps the id.
   const registeredWriter = (schema: LoadedSchema, topic: string) =>
     once(

@@ -1,12 +1,21 @@
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import type { RawAvroSchema } from '@kafkajs/confluent-schema-registry/dist/@types';
 import avro from 'avsc';
-import { ConfigError, PoisonMessageError, RegistryUnavailableError, type Stage } from '../core';
+import {
+  ConfigError,
+  PoisonMessageError,
+  RegistryUnavailableError,
+  redactText,
+  redactUrl,
+  type Stage,
+} from '../core';
 
 /** Options of the schema registry client. */
 export interface RegistryClientOptions {
-  /** Base URL of a Confluent-compatible registry, e.g. http://127.0.0.1:8081. */
+  /** Base URL of a Confluent-compatible registry, e.g. http://127.0.0.1:8081 (user info, if any, is never shown). */
   url: string;
+  /** Basic-auth credentials, sent as an Authorization header and never put into a message. */
+  auth?: { username: string; password: string };
   /**
    * Retries of one HTTP request before it counts as an outage (then the record is retried by the pipeline
    * with its own backoff, so keep this small).
@@ -20,6 +29,11 @@ export interface RegistryClientOptions {
 interface ResponseErrorShape {
   status?: number;
   message?: string;
+}
+
+/** An error's message without credentials (error messages end up in logs and dead letters). */
+function messageOf(error: unknown): string {
+  return redactText(error instanceof Error ? error.message : String(error));
 }
 
 function statusOf(error: unknown): number | undefined {
@@ -45,13 +59,28 @@ function isOutage(error: unknown): boolean {
  */
 export class RegistryClient {
   private readonly registry: SchemaRegistry;
+  /** The URL as messages show it. */
+  private readonly shownUrl: string;
 
-  constructor(readonly options: RegistryClientOptions) {
+  constructor(options: RegistryClientOptions) {
+    this.shownUrl = redactUrl(options.url.replace(/\/+$/, ''));
     this.registry = new SchemaRegistry({
       host: options.url.replace(/\/+$/, ''),
+      auth: options.auth,
       clientId: options.clientId ?? 'emotion-stream',
       retry: { retries: options.retries ?? 2, initialRetryTimeInSecs: 0.1, maxRetryTimeInSecs: 2 },
     });
+  }
+
+  /** 401/403: the registry's answer to our credentials, not to a record: never poison, always named. */
+  private authFailure(error: unknown, what: string, stage?: Stage): RegistryUnavailableError | undefined {
+    const status = statusOf(error);
+    if (status !== 401 && status !== 403) return undefined;
+    const problem = status === 401 ? 'rejected the credentials (401)' : 'denied access (403)';
+    return new RegistryUnavailableError(
+      `schema registry ${this.shownUrl} ${problem} while ${what}; check SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO (or the URL's user info) and the account's permissions`,
+      { stage, cause: error },
+    );
   }
 
   /** Registers (or finds) `schema` under `subject` and returns its id. */
@@ -60,9 +89,11 @@ export class RegistryClient {
       const { id } = await this.registry.register(schema as unknown as RawAvroSchema, { subject });
       return id;
     } catch (error) {
+      const denied = this.authFailure(error, `registering ${subject}`, stage);
+      if (denied) throw denied;
       if (isOutage(error)) {
         throw new RegistryUnavailableError(
-          `schema registry ${this.options.url} unavailable while registering ${subject}: ${(error as Error).message}`,
+          `schema registry ${this.shownUrl} unavailable while registering ${subject}: ${messageOf(error)}`,
           {
             stage,
             cause: error,
@@ -70,7 +101,7 @@ export class RegistryClient {
         );
       }
       throw new ConfigError(
-        `schema registry ${this.options.url} refused ${subject}: ${(error as Error).message}`,
+        `schema registry ${this.shownUrl} refused ${subject}: ${messageOf(error)}`,
         error,
       );
     }
@@ -82,6 +113,8 @@ export class RegistryClient {
     try {
       schema = await this.registry.getSchema(id);
     } catch (error) {
+      const denied = this.authFailure(error, `fetching schema ${id}`);
+      if (denied) throw denied;
       if (statusOf(error) === 404) {
         throw new PoisonMessageError('UNKNOWN_SCHEMA_ID', `schema id ${id} is not in the registry`, {
           cause: error,
@@ -89,7 +122,7 @@ export class RegistryClient {
       }
       if (isOutage(error)) {
         throw new RegistryUnavailableError(
-          `schema registry ${this.options.url} unavailable while fetching schema ${id}: ${(error as Error).message}`,
+          `schema registry ${this.shownUrl} unavailable while fetching schema ${id}: ${messageOf(error)}`,
           {
             cause: error,
           },
@@ -97,7 +130,7 @@ export class RegistryClient {
       }
       throw new PoisonMessageError(
         'UNKNOWN_SCHEMA_ID',
-        `schema id ${id} cannot be fetched: ${(error as Error).message}`,
+        `schema id ${id} cannot be fetched: ${messageOf(error)}`,
         { cause: error },
       );
     }

@@ -1,8 +1,9 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { ConfigError } from '../core';
+import { ConfigError, shownSettingValue } from '../core';
 import { DEFAULT_MODEL_DIR } from './defaults';
 import { fromPackageRoot } from './package-root';
+import { schemaRegistryConnection, type RegistryCredentials } from './schema-registry-settings';
 
 /** How to reach Kafka; the same for the consumer, the producers and the admin client. */
 export interface KafkaConnectionConfig {
@@ -10,6 +11,8 @@ export interface KafkaConnectionConfig {
   clientId: string;
   ssl: { caFile?: string; certFile?: string; keyFile?: string; rejectUnauthorized: boolean } | false;
   sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
+  /** A start fails when Kafka does not answer within this long. */
+  connectTimeoutMs: number;
 }
 
 /** The worker's settings, validated once at start (see worker-settings.ts for every default). */
@@ -25,7 +28,10 @@ export interface WorkerConfig {
   outputMaxRequestBytes: number;
   groupId: string;
   sessionTimeoutMs: number;
+  /** Without user info: credentials, wherever they were given, are in schemaRegistryAuth. */
   schemaRegistryUrl?: string;
+  /** Basic auth of the registry (SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO or the URL's user info). */
+  schemaRegistryAuth?: RegistryCredentials;
   /** Raw mode: the schema input records were written with (absolute path); undefined = schemas/tweet.avsc. */
   inputWriterSchemaPath?: string;
   /** Longer texts (UTF-8 bytes) are TEXT_TOO_LONG poison. */
@@ -45,6 +51,8 @@ export interface WorkerConfig {
   shutdownTimeoutMs: number;
   /** 0 = no HTTP server. */
   httpPort: number;
+  /** Interface of the HTTP server. */
+  httpHost: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -112,6 +120,7 @@ const schema = z.object({
   KAFKA_SASL_MECHANISM: optionalText.pipe(z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional()),
   KAFKA_SASL_USERNAME: optionalText,
   KAFKA_SASL_PASSWORD: optionalText,
+  KAFKA_CONNECT_TIMEOUT_MS: integer(8_000, 100, 300_000),
   KAFKA_SESSION_TIMEOUT_MS: integer(30_000, 6_000, 300_000),
   INPUT_TOPIC: text('tweets'),
   OUTPUT_TOPIC: text('tweets.emotions'),
@@ -119,7 +128,10 @@ const schema = z.object({
   OUTPUT_REPLICATION_FACTOR: optionalInteger(1, 100),
   OUTPUT_MAX_REQUEST_BYTES: integer(1_000_000, 1024, 100 * 1024 * 1024),
   GROUP_ID: text('emotion-stream'),
-  SCHEMA_REGISTRY_URL: optionalText.pipe(url(/^https?:$/).optional()),
+  // Checked with the credentials in schema-registry-settings.ts (the URL may hold a password).
+  SCHEMA_REGISTRY_URL: optionalText,
+  SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO: optionalText,
+  SCHEMA_REGISTRY_BASIC_AUTH_CREDENTIALS_SOURCE: optionalText,
   INPUT_WRITER_SCHEMA: optionalText,
   MAX_TEXT_BYTES: integer(65_536, 1, 16 * 1024 * 1024),
   MAX_KEY_BYTES: integer(65_536, 1, 16 * 1024 * 1024),
@@ -138,6 +150,7 @@ const schema = z.object({
   TRANSACTIONAL_ID_PREFIX: optionalText,
   SHUTDOWN_TIMEOUT_MS: integer(30_000, 100, 3_600_000),
   HTTP_PORT: integer(9464, 0, 65_535),
+  HTTP_HOST: text('127.0.0.1'),
   LOG_LEVEL: text('info').pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
 });
 
@@ -162,7 +175,7 @@ function kafkaProblems(env: Record<string, string | undefined>): string[] {
  * per-setting problems (zod skips refinements once a field fails).
  */
 function crossFieldProblems(env: Record<string, string | undefined>): string[] {
-  const problems = kafkaProblems(env);
+  const problems = [...kafkaProblems(env), ...schemaRegistryConnection(env).problems];
   const input = env.INPUT_TOPIC?.trim() || 'tweets';
   const output = env.OUTPUT_TOPIC?.trim() || 'tweets.emotions';
   if (input === output)
@@ -184,9 +197,10 @@ const connectionSchema = schema.pick({
   KAFKA_SASL_MECHANISM: true,
   KAFKA_SASL_USERNAME: true,
   KAFKA_SASL_PASSWORD: true,
+  KAFKA_CONNECT_TIMEOUT_MS: true,
 });
 
-/** Parses `env` with `shape`, or throws one ConfigError naming every invalid setting (passwords not echoed). */
+/** Parses `env` with `shape`, or throws one ConfigError naming every invalid setting (secrets not echoed). */
 function parseSettings<T extends z.ZodObject>(
   shape: T,
   env: Record<string, string | undefined>,
@@ -199,7 +213,8 @@ function parseSettings<T extends z.ZodObject>(
   const lines = issues.map((issue) => {
     const name = String(issue.path[0] ?? 'settings');
     const value = env[name];
-    const shown = value === undefined || /PASSWORD/.test(name) ? '' : ` (got ${JSON.stringify(value)})`;
+    // Secret settings are never echoed; other values lose any credentials a URL in them carries.
+    const shown = value === undefined ? '' : ` (got ${JSON.stringify(shownSettingValue(name, value))})`;
     return `  ${name}: ${issue.message}${shown}`;
   });
   throw new ConfigError(`invalid ${what}:\n${[...lines, ...problems].join('\n')}`);
@@ -226,6 +241,7 @@ function connectionFrom(e: z.output<typeof connectionSchema>): KafkaConnectionCo
             password: e.KAFKA_SASL_PASSWORD,
           }
         : undefined,
+    connectTimeoutMs: e.KAFKA_CONNECT_TIMEOUT_MS,
   };
 }
 
@@ -246,6 +262,7 @@ export function loadKafkaConnection(env: NodeJS.ProcessEnv = process.env): Kafka
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
   const picked = Object.fromEntries(WORKER_SETTING_NAMES.map((name) => [name, env[name]]));
   const e = parseSettings(schema, picked, crossFieldProblems(picked), 'worker settings');
+  const registry = schemaRegistryConnection(e).connection;
   return {
     kafka: connectionFrom(e),
     inputTopic: e.INPUT_TOPIC,
@@ -255,7 +272,8 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     outputMaxRequestBytes: e.OUTPUT_MAX_REQUEST_BYTES,
     groupId: e.GROUP_ID,
     sessionTimeoutMs: e.KAFKA_SESSION_TIMEOUT_MS,
-    schemaRegistryUrl: e.SCHEMA_REGISTRY_URL,
+    schemaRegistryUrl: registry?.url,
+    schemaRegistryAuth: registry?.auth,
     inputWriterSchemaPath:
       e.INPUT_WRITER_SCHEMA === undefined ? undefined : path.resolve(e.INPUT_WRITER_SCHEMA),
     maxTextBytes: e.MAX_TEXT_BYTES,
@@ -275,6 +293,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     transactionalIdPrefix: e.TRANSACTIONAL_ID_PREFIX ?? e.GROUP_ID,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     httpPort: e.HTTP_PORT,
+    httpHost: e.HTTP_HOST,
     logLevel: e.LOG_LEVEL,
   };
 }

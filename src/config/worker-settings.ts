@@ -7,6 +7,8 @@ export interface SettingDoc {
   /** The default, as text ("(none)" when the setting is optional and unset by default). */
   defaultText: string;
   description: string;
+  /** The value is a secret: never shown in messages, logs or `--help`. */
+  secret?: true;
 }
 
 /**
@@ -51,7 +53,13 @@ export const WORKER_SETTINGS: readonly SettingDoc[] = [
     description: 'SASL mechanism: plain, scram-sha-256 or scram-sha-512 (needs username and password).',
   },
   { name: 'KAFKA_SASL_USERNAME', defaultText: '(none)', description: 'SASL username.' },
-  { name: 'KAFKA_SASL_PASSWORD', defaultText: '(none)', description: 'SASL password.' },
+  { name: 'KAFKA_SASL_PASSWORD', defaultText: '(none)', description: 'SASL password.', secret: true },
+  {
+    name: 'KAFKA_CONNECT_TIMEOUT_MS',
+    defaultText: '8000',
+    description:
+      'At start, Kafka must answer within this long, else the process exits 1 naming the brokers (a supervisor restarts it).',
+  },
   {
     name: 'KAFKA_SESSION_TIMEOUT_MS',
     defaultText: '30000',
@@ -89,7 +97,20 @@ export const WORKER_SETTINGS: readonly SettingDoc[] = [
     name: 'SCHEMA_REGISTRY_URL',
     defaultText: '(none: raw Avro)',
     description:
-      'Confluent-compatible schema registry; when set, input and output use the Confluent wire format.',
+      'Confluent-compatible schema registry; when set, input and output use the Confluent wire format. User info in the URL (https://user:password@host) is taken out and sent as basic auth.',
+  },
+  {
+    name: 'SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO',
+    defaultText: '(none)',
+    description:
+      'Registry basic-auth credentials as user:password (Confluent Cloud: API key:secret). Secret.',
+    secret: true,
+  },
+  {
+    name: 'SCHEMA_REGISTRY_BASIC_AUTH_CREDENTIALS_SOURCE',
+    defaultText: 'USER_INFO if that is set, else URL',
+    description:
+      "Where the registry credentials come from, as Confluent's basic.auth.credentials.source: USER_INFO (the setting above) or URL (the URL's user info).",
   },
   {
     name: 'INPUT_WRITER_SCHEMA',
@@ -180,6 +201,12 @@ export const WORKER_SETTINGS: readonly SettingDoc[] = [
     name: 'HTTP_PORT',
     defaultText: '9464',
     description: 'Port of the /metrics, /healthz and /readyz server (0 = do not serve).',
+  },
+  {
+    name: 'HTTP_HOST',
+    defaultText: '127.0.0.1',
+    description:
+      'Interface of that server: 127.0.0.1 serves this host only; containers set 0.0.0.0 so probes and Prometheus reach it.',
   },
   {
     name: 'LOG_LEVEL',

@@ -5,8 +5,11 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { fromPackageRoot } from '../config/package-root';
 import type { EmotionAlert, TweetEmotion } from '../core';
+import { listen } from '../http/listen';
+import { DASHBOARD_PAGE_CSP, setSecurityHeaders } from '../http/security-headers';
+import { createAccessCheck } from './access-token';
 import { LiveState, type LiveStateOptions } from './live-state';
-import { SseHub } from './sse-hub';
+import { SseHub, type SseHubOptions } from './sse-hub';
 
 /** Where `npm run build` (scripts/build-dashboard.mjs) writes the page, script and styles. */
 export const DASHBOARD_PUBLIC_DIR = fromPackageRoot('dist', 'dashboard', 'public');
@@ -14,8 +17,12 @@ export const DASHBOARD_PUBLIC_DIR = fromPackageRoot('dist', 'dashboard', 'public
 export interface DashboardServerOptions {
   /** 0 = any free port (tests). */
   port: number;
-  /** @defaultValue 0.0.0.0 */
+  /** DASHBOARD_HOST; containers set 0.0.0.0. @defaultValue 127.0.0.1 (this host only) */
   host?: string;
+  /** DASHBOARD_TOKEN: required of every viewer when set (see access-token.ts). @defaultValue none: open */
+  token?: string;
+  /** Viewer cap (DASHBOARD_MAX_CLIENTS) and eviction of viewers that do not read. */
+  viewers?: SseHubOptions;
   /** @defaultValue DASHBOARD_PUBLIC_DIR */
   publicDir?: string;
   /** How often a point is added and pushed to viewers. @defaultValue 1000 */
@@ -40,6 +47,8 @@ const STATIC_FILES: Record<string, string> = {
   '/app.js': 'app.js',
   '/app.css': 'app.css',
 };
+/** The files that make up the page get its CSP; everything else gets the locked-down one. */
+const PAGE_FILES = new Set(['index.html']);
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -51,7 +60,8 @@ export function createDashboardServer(options: DashboardServerOptions, logger: L
   const now = options.now ?? Date.now;
   const publicDir = options.publicDir ?? DASHBOARD_PUBLIC_DIR;
   const state = new LiveState(options.state);
-  const hub = new SseHub();
+  const hub = new SseHub(options.viewers);
+  const access = createAccessCheck(options.token);
   let server: Server | undefined;
   let ticker: NodeJS.Timeout | undefined;
   let pinger: NodeJS.Timeout | undefined;
@@ -59,6 +69,7 @@ export function createDashboardServer(options: DashboardServerOptions, logger: L
   async function serveStatic(file: string, response: ServerResponse): Promise<void> {
     try {
       const body = await readFile(path.join(publicDir, file));
+      if (PAGE_FILES.has(file)) setSecurityHeaders(response, DASHBOARD_PAGE_CSP);
       response.writeHead(200, {
         'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream',
         'cache-control': 'no-cache',
@@ -71,9 +82,42 @@ export function createDashboardServer(options: DashboardServerOptions, logger: L
   }
 
   function handle(request: IncomingMessage, response: ServerResponse): void {
-    const url = new URL(request.url ?? '/', 'http://dashboard');
+    setSecurityHeaders(response);
+    let url: URL;
+    try {
+      url = new URL(request.url ?? '/', 'http://dashboard');
+    } catch {
+      response.writeHead(400, { 'content-type': 'text/plain' }).end('bad request\n');
+      return;
+    }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405, { allow: 'GET, HEAD' }).end();
+      return;
+    }
+    if (url.pathname === '/healthz') {
+      response.writeHead(200, { 'content-type': 'text/plain', 'cache-control': 'no-store' }).end('ok\n');
+      return;
+    }
+    const outcome = access(request, url);
+    if (!outcome.allowed) {
+      response
+        .writeHead(401, {
+          'content-type': 'text/plain; charset=utf-8',
+          'www-authenticate': 'Bearer',
+          'cache-control': 'no-store',
+        })
+        .end('this dashboard needs its access token: open it once with ?token=<DASHBOARD_TOKEN>\n');
+      return;
+    }
+    if ('setCookie' in outcome) {
+      // The token leaves the address bar (and the history) at once; the cookie carries it from now on.
+      response
+        .writeHead(303, {
+          'set-cookie': outcome.setCookie,
+          location: outcome.redirectTo,
+          'cache-control': 'no-store',
+        })
+        .end();
       return;
     }
     if (url.pathname === '/events') {
@@ -81,12 +125,8 @@ export function createDashboardServer(options: DashboardServerOptions, logger: L
       return;
     }
     if (url.pathname === '/api/state') {
-      response.writeHead(200, { 'content-type': 'application/json' });
+      response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
       response.end(JSON.stringify({ ...state.snapshot(now()), info: options.info }));
-      return;
-    }
-    if (url.pathname === '/healthz') {
-      response.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
       return;
     }
     const file = STATIC_FILES[url.pathname];
@@ -101,14 +141,12 @@ export function createDashboardServer(options: DashboardServerOptions, logger: L
     async start() {
       server = createServer(handle);
       const s = server;
-      await new Promise<void>((resolve, reject) => {
-        s.once('error', reject);
-        s.listen(options.port, options.host ?? '0.0.0.0', () => resolve());
-      });
+      const host = options.host ?? '127.0.0.1';
+      await listen(s, { port: options.port, host, settings: 'DASHBOARD_PORT/DASHBOARD_HOST' });
       ticker = setInterval(() => hub.broadcast('tick', state.tick(now())), options.tickMs ?? 1000);
       pinger = setInterval(() => hub.ping(), 15_000);
       const port = (s.address() as AddressInfo).port;
-      logger.info({ port }, 'dashboard: listening');
+      logger.info({ host, port, tokenRequired: Boolean(options.token) }, 'dashboard: listening');
       return { port };
     },
     async stop() {
@@ -116,7 +154,11 @@ export function createDashboardServer(options: DashboardServerOptions, logger: L
       if (pinger) clearInterval(pinger);
       hub.closeAll();
       const s = server;
-      if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
+      if (s && s.listening) {
+        const closed = new Promise<void>((resolve) => s.close(() => resolve()));
+        s.closeAllConnections();
+        await closed;
+      }
     },
     recordEvent(event) {
       state.record(event, now());

@@ -14,7 +14,11 @@ const toPino: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
  * One kafkajs client for the consumer, the producers and the admin, with TLS files read once and
  * kafkajs' own log lines sent through pino (warnings and errors only: its info lines are chatty).
  */
-export function createKafkaClient(connection: KafkaConnectionConfig, logger: Logger): Kafka {
+export function createKafkaClient(
+  connection: KafkaConnectionConfig,
+  logger: Logger,
+  retry?: KafkaConfig['retry'],
+): Kafka {
   const ssl: KafkaConfig['ssl'] =
     connection.ssl === false
       ? false
@@ -36,6 +40,7 @@ export function createKafkaClient(connection: KafkaConnectionConfig, logger: Log
           password: connection.sasl.password,
         } as KafkaConfig['sasl'])
       : undefined,
+    retry,
     logLevel: KafkaLogLevel.WARN,
     logCreator:
       () =>

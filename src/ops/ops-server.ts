@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { listen, urlOf } from '../http/listen';
+import { setSecurityHeaders } from '../http/security-headers';
 import type { Metrics } from '../telemetry';
 
 /** What the server needs of a metric set: the worker's Metrics, or the alerts service's. */
@@ -11,8 +13,14 @@ import { evaluateReadiness, type ReadinessCheck, type ReadinessReport } from './
 export interface OpsServerOptions {
   /** TCP port (HTTP_PORT); 0 picks a free one (tests). */
   port: number;
-  /** Interface to bind. @defaultValue `0.0.0.0` (probes come from the kubelet, scrapes from Prometheus) */
+  /**
+   * Interface to bind (HTTP_HOST / ALERTS_HTTP_HOST). Containers set 0.0.0.0 so the kubelet's probes
+   * and Prometheus reach it; elsewhere nothing outside the host should.
+   * @defaultValue `127.0.0.1`
+   */
   host?: string;
+  /** The settings behind port and host, named when the port cannot be bound. @defaultValue `HTTP_PORT/HTTP_HOST` */
+  settings?: string;
   metrics: ServedMetrics;
   /** Named conditions of /readyz, e.g. `{ consumer, model, redis }`. @defaultValue none (always ready) */
   readinessChecks?: Record<string, ReadinessCheck>;
@@ -31,6 +39,7 @@ export interface OpsServer {
 }
 
 function send(response: ServerResponse, status: number, contentType: string, body: string): void {
+  setSecurityHeaders(response);
   response.writeHead(status, { 'content-type': contentType, 'cache-control': 'no-store' });
   response.end(body);
 }
@@ -93,17 +102,13 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
   });
   // Probes and scrapes are short; idle keep-alive sockets must not hold up shutdown.
   server.keepAliveTimeout = 5_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host ?? '0.0.0.0', () => {
-      server.off('error', reject);
-      resolve();
-    });
+  const address: AddressInfo = await listen(server, {
+    port: options.port,
+    host: options.host ?? '127.0.0.1',
+    settings: options.settings ?? 'HTTP_PORT/HTTP_HOST',
   });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
-    url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`,
+    url: urlOf(address),
     port: address.port,
     readiness,
     close: () =>

@@ -10,7 +10,7 @@ import { createTransactionalOutput } from '../egress/transactional-output';
 import { createTweetConsumer } from '../ingest/tweet-consumer';
 import type { Backpressure } from './backpressure';
 import type { OutputMode } from './chunk-output';
-import { closeInOrder, type Cleanup } from './ordered-close';
+import { closeInOrder, type Cleanup } from '../core';
 import { createPartitionProcessor } from './partition-processor';
 import type { PipelineObserver } from './pipeline-observer';
 import { copyInputHeaders, type OutputHeaders } from './process-chunk';

@@ -11,6 +11,8 @@ export interface AlertsStatsSnapshot {
   decodeErrors: number;
   /** Firings held back by a rule's cooldown. */
   suppressed: number;
+  /** Events ignored because created_at was outside the clock-skew window, by reason. */
+  skewed: { future: number; past: number; invalid: number };
   /** Alerts acknowledged by the alert topic. */
   published: number;
   pendingAlerts: number;
@@ -55,6 +57,17 @@ export class AlertsMetrics {
         this.inc({ outcome: 'accepted' }, s.accepted);
         this.inc({ outcome: 'late' }, s.late);
         this.inc({ outcome: 'undecodable' }, s.decodeErrors);
+      },
+    });
+    new Counter({
+      name: `${METRIC_PREFIX}alerts_clock_skew_total`,
+      help: 'Events ignored because their created_at is outside the clock-skew window (ALERT_MAX_CLOCK_SKEW_MS ahead, ALERT_MAX_EVENT_AGE_MS behind the wall clock, or not a time), by reason: future, past, invalid.',
+      labelNames: ['reason'],
+      registers,
+      collect() {
+        const { skewed } = stats();
+        this.reset();
+        for (const reason of ['future', 'past', 'invalid'] as const) this.inc({ reason }, skewed[reason]);
       },
     });
     const count = (name: string, help: string, read: (s: AlertsStatsSnapshot) => number) =>

@@ -1,6 +1,7 @@
 import { context, isSpanContextValid, trace } from '@opentelemetry/api';
 import pino, { type DestinationStream, type Level, type Logger } from 'pino';
 import pretty from 'pino-pretty';
+import { redactText } from '../core/redact';
 
 /** Options of {@link createLogger}. */
 export interface LoggerOptions {
@@ -52,6 +53,17 @@ function withoutText(value: unknown, depth: number): unknown {
   return copy;
 }
 
+/**
+ * Errors are logged with URL credentials removed from their message and stack: a client library's
+ * error may quote the URL it was given (redis://:password@host).
+ */
+function errorWithoutSecrets(error: Error): pino.SerializedError {
+  const serialized = pino.stdSerializers.err(error);
+  serialized.message = redactText(serialized.message);
+  if (serialized.stack) serialized.stack = redactText(serialized.stack);
+  return serialized;
+}
+
 /** The active span's ids, so a log line can be found from its trace and back. */
 function traceFields(): Record<string, string> {
   const spanContext = trace.getSpanContext(context.active());
@@ -81,8 +93,10 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       level: options.level ?? 'info',
       mixin: traceFields,
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      serializers: { err: errorWithoutSecrets },
       hooks: {
-        logMethod(args, method, level) {
+        logMethod(rawArgs, method, level) {
+          const args = rawArgs.map((arg) => (typeof arg === 'string' ? redactText(arg) : arg)) as typeof rawArgs;
           if (level >= INFO_LEVEL && args.length > 0 && typeof args[0] === 'object' && args[0] !== null) {
             const [first, ...rest] = args as unknown[];
             return method.apply(this, [withoutText(first, 0), ...rest] as Parameters<typeof method>);

@@ -7,7 +7,7 @@ import { createCodec } from '../../../src/codec';
 import type { EmotionAlert, TweetEmotion } from '../../../src/core';
 import { createAlertsService, type AlertsService } from '../../../src/alerts/alerts-service';
 import { readTopicToEnd } from '../../../src/kafka/read-topic-to-end';
-import { MINUTE, minutesOfEvents } from '../../support/emotion-events';
+import { enrichedEvent, MINUTE, minutesOfEvents } from '../../support/emotion-events';
 import { kafkaBrokers, uniqueName } from '../../support/services';
 
 // Issue 8: enriched events with an injected anger spike go into a real output topic; the alerts
@@ -48,7 +48,7 @@ async function setup(partitions: number) {
   await admin.disconnect();
   const codec = await createCodec({ inputTopic: 'unused', outputTopic });
   const services: AlertsService[] = [];
-  const start = async (groupId: string) => {
+  const start = async (groupId: string, serviceLogger = logger) => {
     const service = createAlertsService(
       {
         outputTopic,
@@ -59,7 +59,13 @@ async function setup(partitions: number) {
         sessionTimeoutMs: 10_000,
         heartbeatIntervalMs: 500,
       },
-      { kafka, decoder: codec.tweetEmotionDecoder, codec: alertCodec, clock: systemClock, logger },
+      {
+        kafka,
+        decoder: codec.tweetEmotionDecoder,
+        codec: alertCodec,
+        clock: systemClock,
+        logger: serviceLogger,
+      },
     );
     services.push(service);
     await service.start();
@@ -154,6 +160,47 @@ describe('alerts service on the real broker', () => {
       ]);
       expect(alerts[1]).toMatchObject({ count: 45 });
       expect(second.stats().published).toBe(1);
+    } finally {
+      await env.stopAll();
+    }
+  }, 180_000);
+
+  it('ignores records with created_at far from the wall clock (counted, logged once) and still alerts on the spike', async () => {
+    const env = await setup(1);
+    const lines: string[] = [];
+    const capturing = pino({ level: 'warn' }, { write: (line: string) => lines.push(line) });
+    try {
+      const service = await env.start(uniqueName('alerts-group'), capturing);
+      await service.whenActive();
+      // A producer with a bad clock: created_at in microseconds, and one in seconds; three of each.
+      const now = Date.now();
+      await env.publish([
+        ...[1, 2, 3].map((n) => enrichedEvent(`us-${n}`, now * 1000 + n, 'anger')),
+        ...[1, 2, 3].map((n) => enrichedEvent(`s-${n}`, Math.floor(now / 1000) + n, 'anger')),
+      ]);
+      await waitFor(() => {
+        const { skewed } = service.stats();
+        return skewed.future + skewed.past >= 6 ? true : undefined;
+      }, 'the skewed records to be read');
+      // Let several ticks pass: had they moved the watermark, every event below would be late.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await env.publish(
+        minutesOfEvents(t0, 0, 18, { perMinute: 60, angry: 6, spikes: [16], spikeAngry: 40 }),
+      );
+      const alerts = await waitFor(async () => {
+        const found = await env.alerts();
+        return found.length > 0 ? found : undefined;
+      }, 'an alert on the alert topic').catch((error: Error) => {
+        throw new Error(`${error.message}; service stats ${JSON.stringify(service.stats())}`);
+      });
+      expect(alerts.map((alert) => alert.windowStart)).toEqual([t0 + 16 * MINUTE]);
+      expect(service.stats()).toMatchObject({ late: 0, skewed: { future: 3, past: 3, invalid: 0 } });
+      expect(service.stats().watermark).toBeLessThan(Date.now());
+      const warnings = lines
+        .map((line) => JSON.parse(line) as { msg: string; reason?: string })
+        .filter((line) => /clock-skew window/.test(line.msg));
+      // Once per reason and window, not once per record.
+      expect(warnings.map((line) => line.reason).sort()).toEqual(['future', 'past']);
     } finally {
       await env.stopAll();
     }

@@ -43,8 +43,16 @@ function minuteOf(
   return events;
 }
 
+// The manual clock stands still while these streams run tens of minutes of event time ahead of it;
+// the clock-skew window is tested on its own (spike-detector-clock-skew.test.ts).
 function detector(options: SpikeDetectorInput = {}, clock = new ManualClock()) {
-  return { clock, detector: new SpikeDetector({ allowedLatenessMs: 5_000, ...options }, clock) };
+  return {
+    clock,
+    detector: new SpikeDetector(
+      { allowedLatenessMs: 5_000, maxFutureSkewMs: 24 * 60 * MINUTE, ...options },
+      clock,
+    ),
+  };
 }
 
 /** Feeds events then closes everything the watermark allows, collecting alerts. */

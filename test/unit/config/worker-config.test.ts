@@ -41,6 +41,7 @@ describe('loadWorkerConfig', () => {
       transactionalIdPrefix: 'emotion-stream',
       shutdownTimeoutMs: 30_000,
       httpPort: 9464,
+      httpHost: '127.0.0.1',
       logLevel: 'info',
       maxTextBytes: 65_536,
       inputWriterSchemaPath: undefined,
@@ -133,6 +134,7 @@ describe('loadKafkaConnection', () => {
       clientId: 'emotion-stream',
       ssl: { caFile: undefined, certFile: undefined, keyFile: undefined, rejectUnauthorized: true },
       sasl: { mechanism: 'scram-sha-256', username: 'u', password: 'p' },
+      connectTimeoutMs: 8_000,
     });
     expect(loadWorkerConfig({ ...env, HTTP_PORT: '9464', OUTPUT_TOPIC: 'out' }).kafka).toEqual(
       loadKafkaConnection(env),

@@ -63,4 +63,98 @@ describe('dashboard server', () => {
     const snapshot = JSON.parse(/event: snapshot\ndata: (.*)\n/.exec(text)![1]) as { labels: string[] };
     expect(snapshot.labels).toEqual(['sadness', 'joy', 'love', 'anger', 'fear', 'surprise']);
   });
+
+  it('sends security headers on every answer: a strict CSP for the page, a locked-down one elsewhere', async () => {
+    const page = await fetch(`${base}/`);
+    expect(page.headers.get('content-security-policy')).toBe(
+      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    );
+    for (const endpoint of ['/', '/app.js', '/api/state', '/healthz', '/nope']) {
+      const response = await fetch(`${base}${endpoint}`);
+      expect({
+        endpoint,
+        nosniff: response.headers.get('x-content-type-options'),
+        frame: response.headers.get('x-frame-options'),
+        referrer: response.headers.get('referrer-policy'),
+        framing: response.headers.get('content-security-policy')?.includes("frame-ancestors 'none'"),
+      }).toEqual({ endpoint, nosniff: 'nosniff', frame: 'DENY', referrer: 'no-referrer', framing: true });
+    }
+    expect((await fetch(`${base}/api/state`)).headers.get('cache-control')).toBe('no-store');
+  });
+});
+
+describe('dashboard server exposure', () => {
+  let publicDir: string;
+  let server: DashboardServer | undefined;
+
+  beforeEach(() => {
+    publicDir = mkdtempSync(path.join(os.tmpdir(), 'dashboard-public-'));
+    writeFileSync(path.join(publicDir, 'index.html'), '<!doctype html><title>t</title>');
+  });
+
+  afterEach(async () => {
+    await server?.stop();
+    server = undefined;
+    rmSync(publicDir, { recursive: true, force: true });
+  });
+
+  it('listens on 127.0.0.1 unless a host is given', async () => {
+    server = createDashboardServer({ port: 0, publicDir, info }, logger);
+    const { port } = await server.start();
+    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    const otherAddress = Object.values(os.networkInterfaces())
+      .flat()
+      .find((entry) => entry && entry.family === 'IPv4' && !entry.internal)?.address;
+    if (otherAddress === undefined) throw new Error('this test needs a non-loopback IPv4 interface');
+    await expect(fetch(`http://${otherAddress}:${port}/healthz`)).rejects.toThrow();
+  });
+
+  it('with DASHBOARD_TOKEN: 401 without it, Bearer works, ?token= sets an HttpOnly SameSite=Strict cookie for the event stream', async () => {
+    const token = 's3cr3t-dashboard-token';
+    server = createDashboardServer({ port: 0, publicDir, info, token }, logger);
+    const base = `http://127.0.0.1:${(await server.start()).port}`;
+    for (const endpoint of ['/', '/api/state', '/events', '/?token=wrong', '/events?token=s3cr3t']) {
+      const response = await fetch(`${base}${endpoint}`);
+      expect({ endpoint, status: response.status }).toEqual({ endpoint, status: 401 });
+      expect(await response.text()).not.toContain(token);
+    }
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    const bearer = await fetch(`${base}/api/state`, { headers: { authorization: `Bearer ${token}` } });
+    expect(bearer.status).toBe(200);
+
+    const first = await fetch(`${base}/?token=${token}`, { redirect: 'manual' });
+    expect(first.status).toBe(303);
+    expect(first.headers.get('location')).toBe('/');
+    const cookie = first.headers.get('set-cookie') ?? '';
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Strict/);
+    expect(cookie).not.toContain(token);
+    const session = cookie.split(';')[0];
+    expect((await fetch(`${base}/`, { headers: { cookie: session } })).status).toBe(200);
+    const controller = new AbortController();
+    const events = await fetch(`${base}/events`, { headers: { cookie: session }, signal: controller.signal });
+    expect(events.status).toBe(200);
+    expect(events.headers.get('content-type')).toContain('text/event-stream');
+    controller.abort();
+    expect((await fetch(`${base}/`, { headers: { cookie: `${session}x` } })).status).toBe(401);
+  });
+
+  it('answers 503 to viewers over DASHBOARD_MAX_CLIENTS', async () => {
+    server = createDashboardServer({ port: 0, publicDir, info, viewers: { maxClients: 1 } }, logger);
+    const base = `http://127.0.0.1:${(await server.start()).port}`;
+    const controller = new AbortController();
+    expect((await fetch(`${base}/events`, { signal: controller.signal })).status).toBe(200);
+    expect((await fetch(`${base}/events`)).status).toBe(503);
+    controller.abort();
+  });
+
+  it('names the settings when its port is taken', async () => {
+    server = createDashboardServer({ port: 0, publicDir, info }, logger);
+    const { port } = await server.start();
+    const second = createDashboardServer({ port, publicDir, info }, logger);
+    await expect(second.start()).rejects.toThrow(
+      /DASHBOARD_PORT\/DASHBOARD_HOST: cannot listen on 127\.0\.0\.1:\d+: .*EADDRINUSE/,
+    );
+    await second.stop();
+  });
 });

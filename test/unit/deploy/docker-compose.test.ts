@@ -35,7 +35,15 @@ function validator() {
 
 describe('docker-compose.yml', () => {
   const compose = parse(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
-    services: Record<string, { deploy?: { replicas?: number }; command?: string[] }>;
+    services: Record<
+      string,
+      {
+        deploy?: { replicas?: number };
+        command?: string[];
+        ports?: string[];
+        environment?: Record<string, unknown>;
+      }
+    >;
   };
 
   it('is valid against the compose-spec schema', () => {
@@ -52,9 +60,40 @@ describe('docker-compose.yml', () => {
 
   it('runs Kafka, Redis, the collector, Jaeger, 2 workers, alerts, the dashboard and a demo producer', () => {
     const services = compose.services;
-    for (const name of ['kafka', 'redis', 'otel-collector', 'jaeger', 'worker', 'alerts', 'dashboard', 'demo-producer']) {
+    for (const name of [
+      'kafka',
+      'redis',
+      'otel-collector',
+      'jaeger',
+      'worker',
+      'alerts',
+      'dashboard',
+      'demo-producer',
+    ]) {
       expect(services).toHaveProperty(name);
     }
     expect(services.worker.deploy?.replicas).toBe(2);
+  });
+
+  it('publishes every port on the loopback interface only', () => {
+    const published = Object.entries(compose.services).flatMap(([name, service]) =>
+      (service.ports ?? []).map((port) => ({ name, port: String(port) })),
+    );
+    expect(published.length).toBeGreaterThan(0);
+    for (const entry of published)
+      expect(entry).toEqual({ name: entry.name, port: expect.stringMatching(/^127\.0\.0\.1:/) });
+  });
+
+  it('has the containerised servers listen beyond loopback, where the published ports reach them', () => {
+    for (const [name, setting] of [
+      ['worker', 'HTTP_HOST'],
+      ['alerts', 'ALERTS_HTTP_HOST'],
+      ['dashboard', 'DASHBOARD_HOST'],
+    ] as const) {
+      expect({ name, host: compose.services[name].environment?.[setting] }).toEqual({
+        name,
+        host: '0.0.0.0',
+      });
+    }
   });
 });

@@ -38,7 +38,7 @@ describe('stage import rule', () => {
       "import { toEnvelope } from '../ingest/to-envelope';\nvoid toEnvelope;\n",
     );
     expect(found).toHaveLength(1);
-    expect(found[0]).toContain('src/codec may import only core, config, telemetry, kafka');
+    expect(found[0]).toContain('src/codec may import only core, config, telemetry, kafka, http');
   });
 
   it('rejects a stage importing the composition or the cli', () => {

@@ -109,6 +109,29 @@ describe('ops server', () => {
         host: '127.0.0.1',
         metrics: new Metrics({ defaultMetrics: false }),
       }),
-    ).rejects.toThrow(/EADDRINUSE/);
+    ).rejects.toThrow(/HTTP_PORT\/HTTP_HOST: cannot listen on .*already in use.*\(EADDRINUSE\)/);
+  });
+
+  it('binds the loopback interface unless told otherwise, and sends security headers on every answer', async () => {
+    server = await startOpsServer({ port: 0, metrics: new Metrics({ defaultMetrics: false }) });
+    expect(server.url).toBe(`http://127.0.0.1:${server.port}`);
+    for (const endpoint of ['/healthz', '/readyz', '/metrics', '/nope']) {
+      const response = await fetch(`${server.url}${endpoint}`);
+      expect({
+        endpoint,
+        nosniff: response.headers.get('x-content-type-options'),
+        frame: response.headers.get('x-frame-options'),
+        referrer: response.headers.get('referrer-policy'),
+        csp: response.headers.get('content-security-policy'),
+        cache: response.headers.get('cache-control'),
+      }).toEqual({
+        endpoint,
+        nosniff: 'nosniff',
+        frame: 'DENY',
+        referrer: 'no-referrer',
+        csp: expect.stringContaining("frame-ancestors 'none'") as unknown as string,
+        cache: 'no-store',
+      });
+    }
   });
 });

@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { closeInOrder } from '../../../src/pipeline/ordered-close';
+import { closeInOrder } from '../../../src/core/ordered-close';
 
 test('runs every cleanup in order even when one fails, and reports the failure', async () => {
   const ran: string[] = [];

@@ -24,3 +24,25 @@ export async function closeInOrder(cleanups: readonly Cleanup[], logger: Logger)
   }
   return clean;
 }
+
+export const TIMED_OUT = Symbol('timed out');
+
+/**
+ * Waits for `work` at most `deadlineMs`. The timer is unref'd: it never keeps a process alive that
+ * has nothing else left to do. A rejection counts as settled (cleanup failures are logged by their step).
+ */
+export async function settleWithin<T>(
+  work: Promise<T>,
+  deadlineMs: number,
+): Promise<T | undefined | typeof TIMED_OUT> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
+    timer = setTimeout(() => resolve(TIMED_OUT), deadlineMs);
+    timer.unref();
+  });
+  try {
+    return await Promise.race([work.catch(() => undefined), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
