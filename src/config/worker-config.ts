@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { ConfigError } from '../core';
+import { ConfigError, normalizeLanguageTag } from '../core';
 import { DEFAULT_MODEL_DIR } from './defaults';
+import { DEFAULT_LANGUAGE_SETTINGS, UNDETERMINED_POLICIES, type LanguageSettings } from './language-settings';
 import { fromPackageRoot } from './package-root';
 
 /** How to reach Kafka; the same for the consumer, the producers and the admin client. */
@@ -42,6 +43,7 @@ export interface WorkerConfig {
   /** 0 = no HTTP server. */
   httpPort: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  language: LanguageSettings;
 }
 
 // Env values are strings; an empty string counts as unset so `FOO= cmd` falls back to the default.
@@ -85,6 +87,31 @@ const url = (protocols: RegExp) =>
     },
     `expected a URL (${protocols.source.replace(/[\^$]/g, '')})`,
   );
+const fraction = (fallback: number) =>
+  optionalText
+    .pipe(
+      z
+        .string()
+        .regex(/^(0(\.\d+)?|1(\.0+)?|\.\d+)$/, 'expected a number from 0 to 1')
+        .transform(Number)
+        .optional(),
+    )
+    .transform((value) => value ?? fallback);
+const languageList = (fallback: readonly string[]) =>
+  optionalText.transform((value, context) => {
+    if (value === undefined) return [...fallback];
+    const tags = value.split(',').map((tag) => tag.trim());
+    const languages = tags.map((tag) => normalizeLanguageTag(tag));
+    const bad = tags.filter((_, index) => languages[index] === undefined);
+    if (bad.length > 0) {
+      context.addIssue({
+        code: 'custom',
+        message: `expected language tags like en,de (not ${JSON.stringify(bad.join(','))})`,
+      });
+      return z.NEVER;
+    }
+    return [...new Set(languages as string[])];
+  });
 const broker = /^[^\s:,]+:\d{1,5}$/;
 
 const schema = z.object({
@@ -131,6 +158,10 @@ const schema = z.object({
   SHUTDOWN_TIMEOUT_MS: integer(30_000, 100, 3_600_000),
   HTTP_PORT: integer(9464, 0, 65_535),
   LOG_LEVEL: text('info').pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
+  LANGUAGE_GATE: flag(DEFAULT_LANGUAGE_SETTINGS.gate),
+  LANGUAGE_MIN_CONFIDENCE: fraction(DEFAULT_LANGUAGE_SETTINGS.minConfidence),
+  LANGUAGE_UNDETERMINED: text(DEFAULT_LANGUAGE_SETTINGS.undetermined).pipe(z.enum(UNDETERMINED_POLICIES)),
+  MODEL_LANGUAGES: languageList(DEFAULT_LANGUAGE_SETTINGS.modelLanguages),
 });
 
 /** Rules between the Kafka connection settings (see crossFieldProblems). */
@@ -262,5 +293,11 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     httpPort: e.HTTP_PORT,
     logLevel: e.LOG_LEVEL,
+    language: {
+      gate: e.LANGUAGE_GATE,
+      minConfidence: e.LANGUAGE_MIN_CONFIDENCE,
+      undetermined: e.LANGUAGE_UNDETERMINED,
+      modelLanguages: e.MODEL_LANGUAGES,
+    },
   };
 }

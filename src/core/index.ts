@@ -7,3 +7,5 @@ export * from './dead-letter';
 export * from './errors';
 export * from './emotion-alert';
 export * from './retry-policy';
+export * from './language-tag';
+export * from './tweet-unclassified';
