@@ -4,8 +4,11 @@
 /** Where a tweet's language came from: the producer's `lang`, the detector, or nowhere. */
 export type LanguageSource = 'producer' | 'detected' | 'none';
 
-/** Why a tweet was not classified (the Avro enum's symbols). */
-export type UnclassifiedReason = 'UNSUPPORTED_LANGUAGE' | 'UNDETERMINED_LANGUAGE';
+/**
+ * Why a tweet was not classified (the Avro enum's symbols). The worker writes the first two; OTHER is what a
+ * reader on this schema decodes for a reason a later schema adds.
+ */
+export type UnclassifiedReason = 'UNSUPPORTED_LANGUAGE' | 'UNDETERMINED_LANGUAGE' | 'OTHER';
 
 export interface TweetUnclassified {
   id: string;
