@@ -13,6 +13,11 @@ export interface LanguageSettings {
   gate: boolean;
   /** Below this detector confidence (0..1) a detected language counts as undetermined. @defaultValue 0.2 (`LANGUAGE_MIN_CONFIDENCE`) */
   minConfidence: number;
+  /**
+   * Texts with fewer letters (after URLs and @mentions are removed) are too short to detect and count as
+   * undetermined. @defaultValue 6 (`LANGUAGE_MIN_LETTERS`)
+   */
+  minLetters: number;
   /** @defaultValue `latin` (`LANGUAGE_UNDETERMINED`) */
   undetermined: UndeterminedPolicy;
   /** Languages of a model whose config.json does not declare them. @defaultValue `['en']` (`MODEL_LANGUAGES`) */
@@ -22,6 +27,7 @@ export interface LanguageSettings {
 export const DEFAULT_LANGUAGE_SETTINGS: Readonly<LanguageSettings> = {
   gate: true,
   minConfidence: 0.2,
+  minLetters: 6,
   undetermined: 'latin',
   modelLanguages: ['en'],
 };

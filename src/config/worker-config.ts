@@ -160,6 +160,7 @@ const schema = z.object({
   LOG_LEVEL: text('info').pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
   LANGUAGE_GATE: flag(DEFAULT_LANGUAGE_SETTINGS.gate),
   LANGUAGE_MIN_CONFIDENCE: fraction(DEFAULT_LANGUAGE_SETTINGS.minConfidence),
+  LANGUAGE_MIN_LETTERS: integer(DEFAULT_LANGUAGE_SETTINGS.minLetters, 1, 1000),
   LANGUAGE_UNDETERMINED: text(DEFAULT_LANGUAGE_SETTINGS.undetermined).pipe(z.enum(UNDETERMINED_POLICIES)),
   MODEL_LANGUAGES: languageList(DEFAULT_LANGUAGE_SETTINGS.modelLanguages),
 });
@@ -296,6 +297,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     language: {
       gate: e.LANGUAGE_GATE,
       minConfidence: e.LANGUAGE_MIN_CONFIDENCE,
+      minLetters: e.LANGUAGE_MIN_LETTERS,
       undetermined: e.LANGUAGE_UNDETERMINED,
       modelLanguages: e.MODEL_LANGUAGES,
     },

@@ -132,10 +132,16 @@ export const WORKER_SETTINGS: readonly SettingDoc[] = [
       'Detector confidence (0 to 1) below which a tweet without lang counts as undetermined (chosen with npm run bench:language).',
   },
   {
+    name: 'LANGUAGE_MIN_LETTERS',
+    defaultText: String(DEFAULT_LANGUAGE_SETTINGS.minLetters),
+    description:
+      'A tweet without lang with fewer letters (URLs and @mentions not counted) is too short to detect and counts as undetermined (chosen with npm run bench:language).',
+  },
+  {
     name: 'LANGUAGE_UNDETERMINED',
     defaultText: DEFAULT_LANGUAGE_SETTINGS.undetermined,
     description:
-      'What happens to a tweet whose language cannot be told (no letters, under 3 letters, or low confidence): classify, skip (not classified), or latin (classify only when its letters are mostly Latin script).',
+      'What happens to a tweet whose language cannot be told (too few letters or low confidence): classify, skip (not classified), or latin (classify only when its letters are mostly Latin script).',
   },
   {
     name: 'BATCH_MAX_SIZE',

@@ -1,7 +1,6 @@
 export { createLanguageDetector, type DetectedLanguage, type LanguageDetector } from './language-detector';
 export {
   decideLanguage,
-  MIN_LETTERS_TO_DETECT,
   type LanguageDecision,
   type LanguageOutcome,
   type LanguageRule,

@@ -4,9 +4,6 @@ import { detectionText } from './detection-text';
 import type { LanguageDetector } from './language-detector';
 import { isMostlyLatin, letterProfile } from './letter-profile';
 
-/** Fewer letters than this (after URLs and @mentions are removed) is too short to detect: "ok", "❤️ u". */
-export const MIN_LETTERS_TO_DETECT = 3;
-
 /** What happens to one tweet: classified, not classified (its language is one the model cannot read), or not classified (its language cannot be told). */
 export type LanguageOutcome = 'classify' | 'unsupported' | 'undetermined';
 
@@ -26,6 +23,7 @@ export interface LanguageRule {
   /** The model's languages (lowercase primary subtags). */
   supported: ReadonlySet<string>;
   minConfidence: LanguageSettings['minConfidence'];
+  minLetters: LanguageSettings['minLetters'];
   undetermined: LanguageSettings['undetermined'];
 }
 
@@ -41,8 +39,10 @@ function known(
 
 /**
  * The per-tweet rule (docs/language.md): a producer `lang` that names a language is trusted; otherwise the
- * detector's top language decides (mixed texts included), if it is at least `minConfidence` sure and the
- * text has enough letters; everything else is undetermined and follows the `undetermined` policy.
+ * detector's top language decides (mixed texts included), if the text has at least `minLetters` letters and
+ * the detector is at least `minConfidence` sure; everything else is undetermined and follows the `undetermined`
+ * policy. Texts too short to detect are not shown to the detector at all: on "lmao" or "idk" it answers
+ * Berber or Esperanto with full confidence.
  */
 export function decideLanguage(
   tweet: { text: string; lang: string | null },
@@ -54,7 +54,7 @@ export function decideLanguage(
 
   const words = detectionText(tweet.text);
   const profile = letterProfile(words);
-  const detected = profile.letters >= MIN_LETTERS_TO_DETECT ? detector.detect(words) : undefined;
+  const detected = profile.letters >= rule.minLetters ? detector.detect(words) : undefined;
   if (detected !== undefined && detected.confidence >= rule.minConfidence) {
     return known(detected.language, 'detected', rule, detected.confidence);
   }

@@ -19,10 +19,11 @@ function configError(env: NodeJS.ProcessEnv): ConfigError {
 }
 
 describe('loadWorkerConfig: language settings', () => {
-  it('defaults to the gate on, confidence 0.2, latin, en', () => {
+  it('defaults to the gate on, confidence 0.2, 6 letters, latin, en', () => {
     expect(loadWorkerConfig({}).language).toEqual({
       gate: true,
       minConfidence: 0.2,
+      minLetters: 6,
       undetermined: 'latin',
       modelLanguages: ['en'],
     });
@@ -33,21 +34,30 @@ describe('loadWorkerConfig: language settings', () => {
       loadWorkerConfig({
         LANGUAGE_GATE: 'false',
         LANGUAGE_MIN_CONFIDENCE: '0.75',
+        LANGUAGE_MIN_LETTERS: '12',
         LANGUAGE_UNDETERMINED: 'skip',
         MODEL_LANGUAGES: 'en-US, EN ,pt_BR',
       }).language,
-    ).toEqual({ gate: false, minConfidence: 0.75, undetermined: 'skip', modelLanguages: ['en', 'pt'] });
+    ).toEqual({
+      gate: false,
+      minConfidence: 0.75,
+      minLetters: 12,
+      undetermined: 'skip',
+      modelLanguages: ['en', 'pt'],
+    });
   });
 
   it('names each invalid one', () => {
     const error = configError({
       LANGUAGE_GATE: 'maybe',
       LANGUAGE_MIN_CONFIDENCE: '1.5',
+      LANGUAGE_MIN_LETTERS: '0',
       LANGUAGE_UNDETERMINED: 'guess',
       MODEL_LANGUAGES: 'en,und,x!',
     });
     expect(error.message).toContain('LANGUAGE_GATE');
     expect(error.message).toContain('LANGUAGE_MIN_CONFIDENCE: expected a number from 0 to 1');
+    expect(error.message).toContain('LANGUAGE_MIN_LETTERS');
     expect(error.message).toContain('LANGUAGE_UNDETERMINED');
     expect(error.message).toContain('MODEL_LANGUAGES: expected language tags like en,de (not "und,x!")');
   });
