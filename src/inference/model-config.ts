@@ -14,16 +14,17 @@ const emotionStreamSchema = z.object({
   /** Languages the model reads, as BCP-47 tags; kept as lowercase primary subtags (`en-US` → `en`), no repeats. */
   languages: z
     .array(
-      z
-        .string()
-        .transform((tag, context) => {
-          const language = normalizeLanguageTag(tag);
-          if (language === undefined) {
-            context.addIssue({ code: 'custom', message: `${JSON.stringify(tag.slice(0, 64))} is not a language tag` });
-            return z.NEVER;
-          }
-          return language;
-        }),
+      z.string().transform((tag, context) => {
+        const language = normalizeLanguageTag(tag);
+        if (language === undefined) {
+          context.addIssue({
+            code: 'custom',
+            message: `${JSON.stringify(tag.slice(0, 64))} is not a language tag`,
+          });
+          return z.NEVER;
+        }
+        return language;
+      }),
     )
     .min(1, 'list at least one language (or leave the key out)')
     .transform((languages) => [...new Set(languages)])

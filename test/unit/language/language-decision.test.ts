@@ -76,13 +76,15 @@ describe('decideLanguage', () => {
     ).toMatchObject({ outcome: 'classify', language: 'en', source: 'detected', determined: true });
   });
 
-  it('lets the top language decide a mixed text', () => {
-    const decision = decideLanguage(
-      { text: 'I love you. Te quiero mucho amigo mío, qué tal estás hoy', lang: null },
-      rule(),
-      detector,
-    );
-    expect(decision).toMatchObject({ outcome: 'unsupported', language: 'es', source: 'detected' });
+  it.each([
+    ['I love you. Te quiero mucho amigo mío, qué tal estás hoy', 'unsupported', 'es'],
+    ['omg this is the best day of my life, gracias amigos', 'classify', 'en'],
+  ])('lets the top language decide a mixed text: %j', (text, outcome, language) => {
+    expect(decideLanguage({ text, lang: null }, rule(), detector)).toMatchObject({
+      outcome,
+      language,
+      source: 'detected',
+    });
   });
 
   it.each([
