@@ -4,7 +4,18 @@ import tseslint from 'typescript-eslint';
 // The dependency rule (README "Folder layout"): a stage imports only core, config, telemetry and the
 // shared plumbing (kafka/, http/), never another stage; core imports nothing internal; config and
 // telemetry only core. Only pipeline/, cli/ and main.ts may know several stages.
-const STAGES = ['ingest', 'codec', 'batching', 'inference', 'egress', 'dlq', 'alerts', 'dashboard', 'ops'];
+const STAGES = [
+  'ingest',
+  'codec',
+  'batching',
+  'inference',
+  'language',
+  'egress',
+  'dlq',
+  'alerts',
+  'dashboard',
+  'ops',
+];
 const COMPOSERS = ['pipeline', 'cli', 'main'];
 const INTERNAL = ['core', 'config', 'telemetry', 'kafka', 'http', ...STAGES, ...COMPOSERS];
 

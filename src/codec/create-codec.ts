@@ -1,10 +1,16 @@
 import avro from 'avsc';
-import type { TweetDecoder, TweetEmotionDecoder, TweetEmotionEncoder } from '../core';
+import type { TweetDecoder, TweetEmotionDecoder, TweetEmotionEncoder, TweetUnclassifiedEncoder } from '../core';
 import { ConfigError } from '../core';
 import { ConfluentRecordReader, RawRecordReader, type RecordReader } from './record-readers';
 import { RecordWriter } from './record-writer';
 import { RegistryClient } from './registry-client';
-import { loadSchema, TWEET_EMOTION_SCHEMA_PATH, TWEET_SCHEMA_PATH, type LoadedSchema } from './schema-files';
+import {
+  loadSchema,
+  TWEET_EMOTION_SCHEMA_PATH,
+  TWEET_SCHEMA_PATH,
+  TWEET_UNCLASSIFIED_SCHEMA_PATH,
+  type LoadedSchema,
+} from './schema-files';
 import {
   AvroTweetDecoder,
   AvroTweetEmotionDecoder,
@@ -12,6 +18,11 @@ import {
   AvroTweetEncoder,
   type TweetEncoder,
 } from './tweet-codecs';
+import {
+  AvroTweetUnclassifiedDecoder,
+  AvroTweetUnclassifiedEncoder,
+  type TweetUnclassifiedDecoder,
+} from './tweet-unclassified-codecs';
 import { DEFAULT_MAX_TEXT_BYTES } from './tweet-validation';
 
 /** What the worker and `produce` need to know to read and write the topics. */
@@ -28,6 +39,12 @@ export interface CodecOptions {
   inputTopic: string;
   /** Output topic; the output schema is registered under `<outputTopic>-value`. */
   outputTopic: string;
+  /**
+   * Topic of the tweets not classified because of their language; schemas/tweet-unclassified.avsc is registered
+   * under `<unclassifiedTopic>-value` on the first encode (never at start: a worker without the language gate
+   * never writes there). @defaultValue `<outputTopic>.unclassified`
+   */
+  unclassifiedTopic?: string;
   /** @defaultValue 65536 (64 KiB of UTF-8) — longer texts are TEXT_TOO_LONG poison. */
   maxTextBytes?: number;
   /**
@@ -61,7 +78,14 @@ export interface Codec {
   tweetEncoder: TweetEncoder;
   /** Output bytes -> TweetEmotion (for consumers of the output topic and tests). */
   tweetEmotionDecoder: TweetEmotionDecoder;
+  /** TweetUnclassified -> bytes of the unclassified topic; throws like `encoder`. */
+  unclassifiedEncoder: TweetUnclassifiedEncoder;
+  /** Bytes of the unclassified topic -> TweetUnclassified (for its readers and tests). */
+  tweetUnclassifiedDecoder: TweetUnclassifiedDecoder;
 }
+
+/** The unclassified topic when none is configured: beside the output topic. */
+export const unclassifiedTopicOf = (outputTopic: string): string => `${outputTopic}.unclassified`;
 
 export const subjectOf = (topic: string): string => `${topic}-value`;
 
@@ -100,6 +124,7 @@ export async function createCodec(options: CodecOptions): Promise<Codec> {
   const inputWriter =
     options.inputWriterSchemaPath === undefined ? input : loadSchema(options.inputWriterSchemaPath);
   const output = loadSchema(options.outputSchemaPath ?? TWEET_EMOTION_SCHEMA_PATH);
+  const unclassified = loadSchema(TWEET_UNCLASSIFIED_SCHEMA_PATH);
   const inputReaders = [input.type, lenientTextReader(input)];
 
   if (!options.schemaRegistryUrl) {
@@ -114,12 +139,17 @@ export async function createCodec(options: CodecOptions): Promise<Codec> {
     }
     const rawOutputWriter = new RecordWriter(output.type, undefined, 'encode');
     const rawInputWriter = new RecordWriter(inputWriter.type, undefined, 'encode');
+    const rawUnclassifiedWriter = new RecordWriter(unclassified.type, undefined, 'encode');
     return {
       wireFormat: 'raw',
       decoder: new AvroTweetDecoder(inputReader, maxTextBytes),
       encoder: new AvroTweetEmotionEncoder(async () => rawOutputWriter),
       tweetEncoder: new AvroTweetEncoder(async () => rawInputWriter),
       tweetEmotionDecoder: new AvroTweetEmotionDecoder(new RawRecordReader([output.type], output.type)),
+      unclassifiedEncoder: new AvroTweetUnclassifiedEncoder(async () => rawUnclassifiedWriter),
+      tweetUnclassifiedDecoder: new AvroTweetUnclassifiedDecoder(
+        new RawRecordReader([unclassified.type], unclassified.type),
+      ),
     };
   }
 
@@ -140,6 +170,10 @@ export async function createCodec(options: CodecOptions): Promise<Codec> {
     );
   const outputWriter = registeredWriter(output, options.outputTopic);
   const inputWriterForTweets = registeredWriter(inputWriter, options.inputTopic);
+  const unclassifiedWriter = registeredWriter(
+    unclassified,
+    options.unclassifiedTopic ?? unclassifiedTopicOf(options.outputTopic),
+  );
   if (options.registerOnStart ?? true) await outputWriter();
   return {
     wireFormat: 'confluent',
@@ -147,5 +181,9 @@ export async function createCodec(options: CodecOptions): Promise<Codec> {
     encoder: new AvroTweetEmotionEncoder(outputWriter),
     tweetEncoder: new AvroTweetEncoder(inputWriterForTweets),
     tweetEmotionDecoder: new AvroTweetEmotionDecoder(new ConfluentRecordReader([output.type], registry)),
+    unclassifiedEncoder: new AvroTweetUnclassifiedEncoder(unclassifiedWriter),
+    tweetUnclassifiedDecoder: new AvroTweetUnclassifiedDecoder(
+      new ConfluentRecordReader([unclassified.type], registry),
+    ),
   };
 }

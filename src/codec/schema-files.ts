@@ -7,6 +7,8 @@ import { ConfigError } from '../core';
 export const TWEET_SCHEMA_PATH = fromPackageRoot('schemas', 'tweet.avsc');
 /** schemas/tweet-emotion.avsc: the output record. */
 export const TWEET_EMOTION_SCHEMA_PATH = fromPackageRoot('schemas', 'tweet-emotion.avsc');
+/** schemas/tweet-unclassified.avsc: a tweet not classified because of its language (its own topic). */
+export const TWEET_UNCLASSIFIED_SCHEMA_PATH = fromPackageRoot('schemas', 'tweet-unclassified.avsc');
 
 /** A schema file parsed twice over: its JSON (for the registry) and its avsc type (for the bytes). */
 export interface LoadedSchema {

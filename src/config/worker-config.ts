@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { ConfigError, shownSettingValue } from '../core';
+import { ConfigError, normalizeLanguageTag, shownSettingValue } from '../core';
 import { DEFAULT_MODEL_DIR } from './defaults';
+import { DEFAULT_LANGUAGE_SETTINGS, UNDETERMINED_POLICIES, type LanguageSettings } from './language-settings';
 import { fromPackageRoot } from './package-root';
 import { schemaRegistryConnection, type RegistryCredentials } from './schema-registry-settings';
 
@@ -54,6 +55,7 @@ export interface WorkerConfig {
   /** Interface of the HTTP server. */
   httpHost: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  language: LanguageSettings;
 }
 
 // Env values are strings; an empty string counts as unset so `FOO= cmd` falls back to the default.
@@ -97,6 +99,31 @@ const url = (protocols: RegExp) =>
     },
     `expected a URL (${protocols.source.replace(/[\^$]/g, '')})`,
   );
+const fraction = (fallback: number) =>
+  optionalText
+    .pipe(
+      z
+        .string()
+        .regex(/^(0(\.\d+)?|1(\.0+)?|\.\d+)$/, 'expected a number from 0 to 1')
+        .transform(Number)
+        .optional(),
+    )
+    .transform((value) => value ?? fallback);
+const languageList = (fallback: readonly string[]) =>
+  optionalText.transform((value, context) => {
+    if (value === undefined) return [...fallback];
+    const tags = value.split(',').map((tag) => tag.trim());
+    const languages = tags.map((tag) => normalizeLanguageTag(tag));
+    const bad = tags.filter((_, index) => languages[index] === undefined);
+    if (bad.length > 0) {
+      context.addIssue({
+        code: 'custom',
+        message: `expected language tags like en,de (not ${JSON.stringify(bad.join(','))})`,
+      });
+      return z.NEVER;
+    }
+    return [...new Set(languages as string[])];
+  });
 const broker = /^[^\s:,]+:\d{1,5}$/;
 
 const schema = z.object({
@@ -152,6 +179,11 @@ const schema = z.object({
   HTTP_PORT: integer(9464, 0, 65_535),
   HTTP_HOST: text('127.0.0.1'),
   LOG_LEVEL: text('info').pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
+  LANGUAGE_GATE: flag(DEFAULT_LANGUAGE_SETTINGS.gate),
+  LANGUAGE_MIN_CONFIDENCE: fraction(DEFAULT_LANGUAGE_SETTINGS.minConfidence),
+  LANGUAGE_MIN_LETTERS: integer(DEFAULT_LANGUAGE_SETTINGS.minLetters, 1, 1000),
+  LANGUAGE_UNDETERMINED: text(DEFAULT_LANGUAGE_SETTINGS.undetermined).pipe(z.enum(UNDETERMINED_POLICIES)),
+  MODEL_LANGUAGES: languageList(DEFAULT_LANGUAGE_SETTINGS.modelLanguages),
 });
 
 /** Rules between the Kafka connection settings (see crossFieldProblems). */
@@ -295,5 +327,12 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     httpPort: e.HTTP_PORT,
     httpHost: e.HTTP_HOST,
     logLevel: e.LOG_LEVEL,
+    language: {
+      gate: e.LANGUAGE_GATE,
+      minConfidence: e.LANGUAGE_MIN_CONFIDENCE,
+      minLetters: e.LANGUAGE_MIN_LETTERS,
+      undetermined: e.LANGUAGE_UNDETERMINED,
+      modelLanguages: e.MODEL_LANGUAGES,
+    },
   };
 }

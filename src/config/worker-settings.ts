@@ -1,4 +1,5 @@
 import { DEFAULT_MODEL_DIR } from './defaults';
+import { DEFAULT_LANGUAGE_SETTINGS } from './language-settings';
 
 /** One environment setting of `emotion-stream worker`, as `--help` and the README show it. */
 export interface SettingDoc {
@@ -156,6 +157,36 @@ export const WORKER_SETTINGS: readonly SettingDoc[] = [
     defaultText: DEFAULT_MODEL_DIR,
     description:
       'Model folder (config.json, tokenizer.json, onnx/model.onnx); relative paths are resolved from the package root.',
+  },
+  {
+    name: 'MODEL_LANGUAGES',
+    defaultText: DEFAULT_LANGUAGE_SETTINGS.modelLanguages.join(','),
+    description:
+      'Languages (comma-separated BCP-47 tags) of a model whose config.json does not declare them (emotion_stream.languages); a warning is logged when it is used. The shipped models declare en.',
+  },
+  {
+    name: 'LANGUAGE_GATE',
+    defaultText: String(DEFAULT_LANGUAGE_SETTINGS.gate),
+    description:
+      "Classify only tweets in the model's languages (the producer's lang, else detected); others go to the unclassified topic. See docs/language.md.",
+  },
+  {
+    name: 'LANGUAGE_MIN_CONFIDENCE',
+    defaultText: String(DEFAULT_LANGUAGE_SETTINGS.minConfidence),
+    description:
+      'Detector confidence (0 to 1) below which a tweet without lang counts as undetermined (chosen with npm run bench:language).',
+  },
+  {
+    name: 'LANGUAGE_MIN_LETTERS',
+    defaultText: String(DEFAULT_LANGUAGE_SETTINGS.minLetters),
+    description:
+      'A tweet without lang with fewer letters (URLs and @mentions not counted) is too short to detect and counts as undetermined (chosen with npm run bench:language).',
+  },
+  {
+    name: 'LANGUAGE_UNDETERMINED',
+    defaultText: DEFAULT_LANGUAGE_SETTINGS.undetermined,
+    description:
+      'What happens to a tweet whose language cannot be told (too few letters or low confidence): classify, skip (not classified), or latin (classify only when its letters are mostly Latin script).',
   },
   {
     name: 'BATCH_MAX_SIZE',

@@ -1,6 +1,7 @@
 import type { Envelope } from './envelope';
 import type { EmotionAlert } from './emotion-alert';
 import type { Tweet, TweetEmotion } from './tweet';
+import type { TweetUnclassified } from './tweet-unclassified';
 
 /** Turns a consumed record's bytes into a Tweet; throws an EmotionStreamError (poison or transient). */
 export interface TweetDecoder {
@@ -21,4 +22,9 @@ export interface TweetEmotionDecoder {
 export interface AlertCodec {
   encode(alert: EmotionAlert): Buffer;
   decode(value: Buffer): EmotionAlert;
+}
+
+/** Turns a tweet that was not classified (its language) into the unclassified topic's value bytes. */
+export interface TweetUnclassifiedEncoder {
+  encode(event: TweetUnclassified): Promise<Buffer>;
 }

@@ -12,4 +12,6 @@ export interface ModelInfo {
   name: string;
   version: string;
   labels: readonly string[];
+  /** Languages the model reads (lowercase primary subtags), from config.json; undefined when it does not say. */
+  languages?: readonly string[];
 }

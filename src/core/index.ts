@@ -9,3 +9,5 @@ export * from './emotion-alert';
 export * from './retry-policy';
 export * from './redact';
 export * from './ordered-close';
+export * from './language-tag';
+export * from './tweet-unclassified';

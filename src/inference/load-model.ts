@@ -71,6 +71,7 @@ export async function loadModelDirectory(
     name: config.emotion_stream?.name ?? path.basename(dir),
     version: config.emotion_stream?.version ?? 'unversioned',
     labels,
+    languages: config.emotion_stream?.languages,
   };
   return { info, files, tokenizer };
 }

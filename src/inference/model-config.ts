@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ModelLoadError } from '../core';
+import { ModelLoadError, normalizeLanguageTag } from '../core';
 
 /** emotion-stream's own block inside config.json; every field optional. */
 const emotionStreamSchema = z.object({
@@ -11,6 +11,24 @@ const emotionStreamSchema = z.object({
   sha256: z.record(z.string(), z.string().regex(/^[0-9a-fA-F]{64}$/, 'a 64-digit hex SHA-256')).optional(),
   /** Token limit per text, [CLS] and [SEP] included. */
   max_length: z.number().int().positive().optional(),
+  /** Languages the model reads, as BCP-47 tags; kept as lowercase primary subtags (`en-US` → `en`), no repeats. */
+  languages: z
+    .array(
+      z.string().transform((tag, context) => {
+        const language = normalizeLanguageTag(tag);
+        if (language === undefined) {
+          context.addIssue({
+            code: 'custom',
+            message: `${JSON.stringify(tag.slice(0, 64))} is not a language tag`,
+          });
+          return z.NEVER;
+        }
+        return language;
+      }),
+    )
+    .min(1, 'list at least one language (or leave the key out)')
+    .transform((languages) => [...new Set(languages)])
+    .optional(),
 });
 
 /** The fields of a Hugging Face config.json the engine reads; anything else is ignored. */

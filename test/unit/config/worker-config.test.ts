@@ -18,6 +18,51 @@ function configError(env: NodeJS.ProcessEnv): ConfigError {
   throw new Error('expected a ConfigError');
 }
 
+describe('loadWorkerConfig: language settings', () => {
+  it('defaults to the gate on, confidence 0.2, 6 letters, latin, en', () => {
+    expect(loadWorkerConfig({}).language).toEqual({
+      gate: true,
+      minConfidence: 0.2,
+      minLetters: 6,
+      undetermined: 'latin',
+      modelLanguages: ['en'],
+    });
+  });
+
+  it('parses and normalises them', () => {
+    expect(
+      loadWorkerConfig({
+        LANGUAGE_GATE: 'false',
+        LANGUAGE_MIN_CONFIDENCE: '0.75',
+        LANGUAGE_MIN_LETTERS: '12',
+        LANGUAGE_UNDETERMINED: 'skip',
+        MODEL_LANGUAGES: 'en-US, EN ,pt_BR',
+      }).language,
+    ).toEqual({
+      gate: false,
+      minConfidence: 0.75,
+      minLetters: 12,
+      undetermined: 'skip',
+      modelLanguages: ['en', 'pt'],
+    });
+  });
+
+  it('names each invalid one', () => {
+    const error = configError({
+      LANGUAGE_GATE: 'maybe',
+      LANGUAGE_MIN_CONFIDENCE: '1.5',
+      LANGUAGE_MIN_LETTERS: '0',
+      LANGUAGE_UNDETERMINED: 'guess',
+      MODEL_LANGUAGES: 'en,und,x!',
+    });
+    expect(error.message).toContain('LANGUAGE_GATE');
+    expect(error.message).toContain('LANGUAGE_MIN_CONFIDENCE: expected a number from 0 to 1');
+    expect(error.message).toContain('LANGUAGE_MIN_LETTERS');
+    expect(error.message).toContain('LANGUAGE_UNDETERMINED');
+    expect(error.message).toContain('MODEL_LANGUAGES: expected language tags like en,de (not "und,x!")');
+  });
+});
+
 describe('loadWorkerConfig', () => {
   it('documents exactly the settings it parses', () => {
     expect(WORKER_SETTINGS.map((setting) => setting.name).sort()).toEqual([...WORKER_SETTING_NAMES].sort());

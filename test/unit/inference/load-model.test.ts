@@ -28,6 +28,7 @@ describe('loadModelDirectory', () => {
       name: 'tiny-distilbert',
       version: 'fixture-1',
       labels: ['sadness', 'joy', 'love', 'anger', 'fear', 'surprise'],
+      languages: ['en'],
     });
     expect(model.files.onnx).toBe(path.join(TINY_MODEL_DIR, 'onnx', 'model.onnx'));
     expect(model.files.tokenizerConfig).toBe(path.join(TINY_MODEL_DIR, 'tokenizer_config.json'));
@@ -54,6 +55,26 @@ describe('loadModelDirectory', () => {
     expect(model.info.labels).toEqual(['sadness', 'joy', 'love', 'anger', 'fear', 'surprise']);
     expect(model.files.onnx).toBe(path.join(dir, 'model.onnx'));
     expect(model.tokenizer.maxLength).toBe(512);
+  });
+
+  it('reads the declared languages as primary subtags, without repeats, and leaves them undefined when absent', async () => {
+    await editConfig(dir, (config) => {
+      emotionStreamBlock(config).languages = ['en-GB', 'EN', 'de'];
+    });
+    expect((await loadModelDirectory(dir)).info.languages).toEqual(['en', 'de']);
+    await editConfig(dir, (config) => {
+      delete emotionStreamBlock(config).languages;
+    });
+    expect((await loadModelDirectory(dir)).info.languages).toBeUndefined();
+  });
+
+  it.each([[['und']], [['english']], [[]], ['en'], [[42]]])('rejects languages %j', async (languages) => {
+    await editConfig(dir, (config) => {
+      emotionStreamBlock(config).languages = languages;
+    });
+    const error = await loadError(dir);
+    expect(error.code).toBe('MODEL_CONFIG_INVALID');
+    expect(error.message).toContain('emotion_stream.languages');
   });
 
   it('caps max length at max_position_embeddings', async () => {

@@ -23,6 +23,7 @@ describe('createClassifier (tiny fixture)', () => {
       name: 'tiny-distilbert',
       version: 'fixture-1',
       labels: ['sadness', 'joy', 'love', 'anger', 'fear', 'surprise'],
+      languages: ['en'],
     });
     expect(classifier.maxLength).toBe(128);
   });
