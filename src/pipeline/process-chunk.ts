@@ -11,7 +11,7 @@ import {
   type TweetEmotionEncoder,
 } from '../core';
 import type { OutputRecord } from '../egress/output-record';
-import { recordBytes, type OutputSizeLimit } from '../egress/record-size';
+import { recordBytes, type OutputSizeLimit } from '../core/record-size';
 import type { BatchTrace, TraceStage } from '../telemetry';
 import { enrich } from './enrich';
 import type { RetryPolicy } from './retry-policy';

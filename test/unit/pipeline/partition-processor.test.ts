@@ -11,7 +11,7 @@ import {
 } from '../../../src/core';
 import type { OutputProducer } from '../../../src/egress/output-producer';
 import type { OutputRecord } from '../../../src/egress/output-record';
-import { recordBytes, type OutputSizeLimit } from '../../../src/egress/record-size';
+import { recordBytes, type OutputSizeLimit } from '../../../src/core/record-size';
 import type { PartitionBatch } from '../../../src/ingest/partition-batch';
 import type { Backpressure } from '../../../src/pipeline/backpressure';
 import { createPartitionProcessor } from '../../../src/pipeline/partition-processor';
