@@ -72,8 +72,11 @@ export function register(program: Command): void {
     .action(async (id: string, flags: ConnectionFlags) => {
       await withStore(flags, async ({ store }) => {
         const entry = await store.get(id);
-        if (!entry)
-          throw new ConfigError(`no dead letter with id ${escapeControl(id)} in ${store.queueName}`);
+        if (!entry) {
+          // Ids of entries made since fingerprints were added end in `-<12 hex>`; `dlq list` shows them.
+          const hint = /^[^:]+:\d+:\d+$/.test(id) ? ' (ids end in -<fingerprint>: see dlq list)' : '';
+          throw new ConfigError(`no dead letter with id ${escapeControl(id)} in ${store.queueName}${hint}`);
+        }
         process.stdout.write(`${terminalSafeJson({ ...entry, decodedHeaders: decodedHeaders(entry) }, 2)}\n`);
       });
     });

@@ -40,7 +40,7 @@ export type RetryJobState = (typeof RETRY_JOB_STATES)[number];
 
 /** A retry job as `dlq retries` shows it: the entry it carries plus BullMQ's view of it. */
 export interface RetryJob extends DeadLetterEntry {
-  state: RetryJobState | 'unknown';
+  state: RetryJobState;
   /** Attempts the retry queue has made (the entry's `attempts` counts those before it was queued). */
   attemptsMade: number;
   /** Why the last queued attempt failed, when one did. */
@@ -132,21 +132,39 @@ export class BullmqRetryQueue {
     >;
   }
 
-  /** Jobs of the given states, oldest first; `start`/`end` are inclusive indexes (end -1 = all). */
+  /**
+   * Jobs of the given states, state by state in the order given, each oldest first; `start`/`end`
+   * are inclusive indexes into that sequence (end -1 = all). BullMQ ranges each state on its own,
+   * so the range is mapped onto the states by their counts (a job moving meanwhile may be missed or
+   * shown twice: this is a view, not a cursor).
+   */
   async list(states: readonly RetryJobState[], start = 0, end = -1): Promise<RetryJob[]> {
-    const jobs = await redisOperation('the retry list', this.timeoutMs, () =>
-      this.queue.getJobs([...states], start, end, true),
-    );
-    const found = jobs.filter((job): job is Job<RetryData> => job !== undefined && job !== null);
-    return Promise.all(
-      found.map(async (job) => ({
-        ...job.data,
-        id: String(job.id),
-        state: stateOf(await job.getState()),
-        attemptsMade: job.attemptsMade,
-        failedReason: job.failedReason || null,
-      })),
-    );
+    const jobs: RetryJob[] = [];
+    let stateStart = 0;
+    for (const state of states) {
+      if (end >= 0 && stateStart > end) break;
+      const count = await redisOperation('the retry count', this.timeoutMs, () =>
+        this.queue.getJobCountByTypes(state),
+      );
+      const from = Math.max(start - stateStart, 0);
+      const to = end < 0 ? count - 1 : Math.min(end - stateStart, count - 1);
+      stateStart += count;
+      if (from > to) continue;
+      const found = await redisOperation('the retry list', this.timeoutMs, () =>
+        this.queue.getJobs([state], from, to, true),
+      );
+      for (const job of found) {
+        if (!job) continue;
+        jobs.push({
+          ...job.data,
+          id: String(job.id),
+          state,
+          attemptsMade: job.attemptsMade,
+          failedReason: job.failedReason || null,
+        });
+      }
+    }
+    return jobs;
   }
 
   /** Stops the worker (letting a running attempt finish) and the queue. */
@@ -208,5 +226,4 @@ export class BullmqRetryQueue {
 
 const DEAD_LETTER_TRIES = 10;
 
-const stateOf = (state: string): RetryJobState | 'unknown' =>
-  (RETRY_JOB_STATES as readonly string[]).includes(state) ? (state as RetryJobState) : 'unknown';
+

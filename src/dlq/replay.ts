@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_REQUEST_BYTES, recordBytes, splitBySize } from '../core/record-size';
 import { originalRecord, type DeadLetterEntry } from './dead-letter-entry';
 import type { RecordPublisher } from './record-publisher';
 
@@ -18,6 +19,8 @@ export interface ReplayRequest {
   topic?: string;
   /** Records per produce request; an entry is removed only after its request was acknowledged. @defaultValue 100 */
   chunkSize?: number;
+  /** Record bytes per produce request (the broker refuses a bigger batch). @defaultValue DEFAULT_MAX_REQUEST_BYTES */
+  maxRequestBytes?: number;
   /** `all`: entries read from Redis at a time, so memory stays bounded however long the DLQ is. @defaultValue 500 */
   pageSize?: number;
   /** Called after each acknowledged chunk with the running total (progress output). */
@@ -50,12 +53,15 @@ export async function replayDeadLetters(
   const report: ReplayReport = { replayed: [], missing: [] };
   const chunkSize = request.chunkSize ?? 100;
   const publish = async (entries: readonly DeadLetterEntry[]) => {
-    for (let start = 0; start < entries.length; start += chunkSize) {
-      const chunk = entries.slice(start, start + chunkSize);
+    const records = entries.map((entry) => ({ entry, record: originalRecord(entry) }));
+    const bySize = splitBySize(records, request.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES, (item) =>
+      recordBytes(item.record),
+    );
+    for (const chunk of bySize.flatMap((group) => splitBySize(group, chunkSize, () => 1))) {
       await publisher.publish(
-        chunk.map((entry) => ({ topic: request.topic ?? entry.topic, ...originalRecord(entry) })),
+        chunk.map(({ entry, record }) => ({ topic: request.topic ?? entry.topic, ...record })),
       );
-      for (const entry of chunk) {
+      for (const { entry } of chunk) {
         await store.remove(entry.id);
         report.replayed.push(entry.id);
       }

@@ -1,6 +1,6 @@
 import { Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
 import type { OutputRecord } from './output-record';
-import { DEFAULT_MAX_REQUEST_BYTES, recordBytes, splitBySize, type OutputSizeLimit } from './record-size';
+import { DEFAULT_MAX_REQUEST_BYTES, recordBytes, splitBySize, type OutputSizeLimit } from '../core/record-size';
 
 export interface OutputProducerOptions {
   kafka: Kafka;

@@ -2,7 +2,7 @@ import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { toMessage } from './output-producer';
 import type { OutputRecord } from './output-record';
-import { DEFAULT_MAX_REQUEST_BYTES, recordBytes, splitBySize, type OutputSizeLimit } from './record-size';
+import { DEFAULT_MAX_REQUEST_BYTES, recordBytes, splitBySize, type OutputSizeLimit } from '../core/record-size';
 
 export interface TransactionalOutputOptions {
   kafka: Kafka;

@@ -12,7 +12,7 @@ import {
   type TweetEmotionEncoder,
 } from '../core';
 import type { OutputRecord } from '../egress/output-record';
-import { recordBytes, type OutputSizeLimit } from '../egress/record-size';
+import { recordBytes, type OutputSizeLimit } from '../core/record-size';
 import { checkRecordLimits, DEFAULT_RECORD_LIMITS, type RecordLimits } from '../ingest/record-limits';
 import type { ChunkTrace, TraceStage } from '../telemetry';
 import { enrich } from './enrich';

@@ -5,7 +5,7 @@ import type { WorkerConfig } from '../config/worker-config';
 import type { Classifier, DeadLetterSink, TweetDecoder, TweetEmotionEncoder } from '../core';
 import { createOutputProducer } from '../egress/output-producer';
 import { ensureOutputTopic } from '../egress/output-topic';
-import { fitToTopic, type OutputSizeLimit } from '../egress/record-size';
+import { fitToTopic, type OutputSizeLimit } from '../core/record-size';
 import { createTransactionalOutput } from '../egress/transactional-output';
 import { createTweetConsumer } from '../ingest/tweet-consumer';
 import type { Backpressure } from './backpressure';

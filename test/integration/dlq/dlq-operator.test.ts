@@ -263,6 +263,12 @@ describe('emotion-stream dlq for operators', () => {
         failedReason: 'dead-letter store unreachable',
         id: deadLetterId(envelope(topic, 1)),
       });
+      // Paging walks state by state: a page of one job at a time still shows each job once.
+      const paged = await dlq('retries', '--json', '--page-size', '1', '--queue', store.queueName);
+      expect((JSON.parse(paged.stdout) as RetryJob[]).map((job) => [job.state, job.offset])).toEqual([
+        ['delayed', '2'],
+        ['failed', '1'],
+      ]);
       const failedOnly = await dlq('retries', '--state', 'failed', '--queue', store.queueName);
       expect(failedOnly.stdout).toMatch(/^ID\s+STATE\s+CODE\s+TRIES\s+LAST ERROR/);
       expect(failedOnly.stdout).toContain('dead-letter store unreachable');

@@ -139,4 +139,37 @@ describe('replayDeadLetters', () => {
     expect(pages.every(([start, end]) => start === 0 && end >= 0 && end <= 1)).toBe(true);
     expect(store.entries.size).toBe(arrived);
   });
+
+  it('cuts requests by bytes as well as by count, so large records never make one over the broker limit', async () => {
+    const store = new MemoryStore();
+    for (let offset = 0; offset < 5; offset += 1) {
+      const envelope: Envelope = {
+        topic: 'tweets',
+        partition: 0,
+        offset: String(offset),
+        timestamp: '0',
+        key: null,
+        value: Buffer.alloc(400_000, offset),
+        headers: {},
+      };
+      const entry = toDeadLetterEntry(
+        envelope,
+        new PoisonMessageError('TEXT_TOO_LONG', 'x'),
+        1,
+        undefined,
+        0,
+      );
+      store.entries.set(entry.id, entry);
+    }
+    const requests: number[] = [];
+    const publisher = new Publisher();
+    const publish = publisher.publish.bind(publisher);
+    publisher.publish = async (records) => {
+      requests.push(records.reduce((sum, record) => sum + (record.value?.length ?? 0), 0));
+      await publish(records);
+    };
+    const report = await replayDeadLetters(store, publisher, { all: true });
+    expect(report.replayed).toHaveLength(5);
+    expect(requests).toEqual([800_000, 800_000, 400_000]);
+  });
 });

@@ -11,6 +11,7 @@ import {
 } from '../../../src/core';
 import type { OutputProducer } from '../../../src/egress/output-producer';
 import type { OutputRecord } from '../../../src/egress/output-record';
+import { recordBytes, type OutputSizeLimit } from '../../../src/core/record-size';
 import type { PartitionBatch } from '../../../src/ingest/partition-batch';
 import type { Backpressure } from '../../../src/pipeline/backpressure';
 import { createPartitionProcessor } from '../../../src/pipeline/partition-processor';
@@ -82,6 +83,7 @@ function processor(
     deadLetter?: DeadLetterSink;
     chunkSize?: number;
     backpressure?: Backpressure;
+    outputLimit?: OutputSizeLimit;
   } = {},
 ) {
   const producer: OutputProducer = {
@@ -129,6 +131,7 @@ function processor(
       outputHeaders: copyInputHeaders,
       retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 },
       now: () => 42,
+      outputLimit: options.outputLimit,
     },
   });
 }
@@ -284,4 +287,18 @@ test('pauses the partition while the classifier queue is full and resumes when i
   expect(events).toEqual(['pause', 'resume']);
   expect(keysOf(harness.sent)).toEqual(['id-0', 'id-1', 'id-2', 'id-3']);
   expect(batch.marked).toEqual(['103']);
+});
+
+test('an enriched record over the output limit is dead-lettered as OUTPUT_TOO_LARGE; its neighbours go out', async () => {
+  const harness = newHarness();
+  const items = envelopes(6);
+  // id-4 gets a text so long that its enriched record alone is over the limit.
+  items[4] = { ...items[4], value: Buffer.from(JSON.stringify({ id: 'id-4', text: 'y'.repeat(5_000) })) };
+  const limit = { maxRequestBytes: 2_000 };
+  await processor(harness, { outputLimit: limit, chunkSize: 6 })(fakeBatch(items));
+
+  expect(keysOf(harness.sent)).toEqual(['id-0', 'id-1', 'id-2', 'id-3', 'id-5']);
+  for (const record of harness.sent.flat())
+    expect(recordBytes(record)).toBeLessThanOrEqual(limit.maxRequestBytes);
+  expect(harness.deadLetters).toEqual([{ offset: '104', code: 'OUTPUT_TOO_LARGE', attempts: 1 }]);
 });

@@ -1,4 +1,9 @@
-import type { OutputRecord } from './output-record';
+/** A Kafka record as far as its size goes (an output record, a replayed dead letter). */
+export interface SizedRecord {
+  key?: Buffer | string | null;
+  value: Buffer | string | null;
+  headers?: Record<string, Buffer | string | Array<Buffer | string> | undefined>;
+}
 
 /**
  * The broker's default `message.max.bytes` (and a topic's `max.message.bytes`) is 1 048 588 bytes:
@@ -23,7 +28,7 @@ const byteLength = (value: Buffer | string | null | undefined): number =>
       : value.length;
 
 /** The most bytes one uncompressed record can take in a record batch (an upper bound, never less). */
-export function recordBytes(record: Pick<OutputRecord, 'key' | 'value' | 'headers'>): number {
+export function recordBytes(record: SizedRecord): number {
   let size = RECORD_OVERHEAD + byteLength(record.key) + byteLength(record.value);
   for (const [name, value] of Object.entries(record.headers ?? {})) {
     // A repeated header name is one header per value on the wire.
@@ -56,7 +61,7 @@ export function splitBySize<T>(items: readonly T[], maxBytes: number, sizeOf: (i
   return groups;
 }
 
-/** The limit sends are split by, shared by the worker's producers; lowered once at start to fit the topic. */
+/** The limit the worker's sends are split by, shared by its producers; lowered once at start to fit the topic. */
 export interface OutputSizeLimit {
   /** The most record bytes (recordBytes) of one produce request; a bigger single record is OUTPUT_TOO_LARGE. */
   maxRequestBytes: number;

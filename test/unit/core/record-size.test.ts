@@ -1,14 +1,19 @@
-import type { OutputRecord } from '../../../src/egress/output-record';
-import { fitToTopic, recordBytes, splitBySize, RECORD_BATCH_OVERHEAD } from '../../../src/egress/record-size';
+import {
+  fitToTopic,
+  recordBytes,
+  splitBySize,
+  RECORD_BATCH_OVERHEAD,
+  type SizedRecord,
+} from '../../../src/core/record-size';
 
 // kafkajs' own v2 record encoder (what goes on the wire): the estimate must never be below it.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const encodeRecord = require('kafkajs/src/protocol/recordBatch/record/v0') as (record: {
   offsetDelta?: number;
   timestampDelta?: number;
-  key: Buffer | string | null;
+  key?: Buffer | string | null;
   value: Buffer | string | null;
-  headers?: Record<string, Buffer | string | Array<Buffer | string>>;
+  headers?: Record<string, Buffer | string | Array<Buffer | string> | undefined>;
 }) => { buffer: Buffer };
 
 describe('recordBytes', () => {
@@ -30,7 +35,7 @@ describe('recordBytes', () => {
         headers: Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`h${i}`, Buffer.alloc(300)])),
       },
     ],
-  ] as Array<[string, OutputRecord]>)(
+  ] as Array<[string, SizedRecord]>)(
     'is an upper bound of the encoded size (%s), and a close one',
     (_name, record) => {
       // The widest deltas a batch of many records could use.
