@@ -194,27 +194,34 @@ export async function startWorker(
   }
 }
 
+/** How a worker run ended. */
+export interface WorkerRunOutcome {
+  /** 0 after a clean shutdown; 1 when a step failed, the deadline passed or the consumer crashed. */
+  code: number;
+  /** Why the worker stopped by itself (the consumer crashed for good); undefined after a signal. */
+  fatal?: Error;
+}
+
 /**
  * Runs the worker until SIGTERM or SIGINT, then shuts down in order within SHUTDOWN_TIMEOUT_MS.
- * Resolves with the process exit code: 0 after a clean shutdown, 1 when a step failed or the
- * deadline passed, or when the consumer crashed for good.
+ * Resolves with the process exit code and, when the consumer crashed for good, its error.
  */
 export async function runWorkerUntilSignal(
   config: WorkerConfig,
   options: StartWorkerOptions = {},
-): Promise<number> {
+): Promise<WorkerRunOutcome> {
   const { worker, logger, opsUrl } = await startWorker(config, options);
   if (opsUrl) logger.info({ url: opsUrl }, 'serving /metrics, /healthz and /readyz');
-  return new Promise<number>((resolve) => {
-    let fatal = false;
+  return new Promise<WorkerRunOutcome>((resolve) => {
+    let fatal: Error | undefined;
     const stop = (reason: string) => {
       logger.info({ reason }, 'shutting down');
-      void worker.stop().then((clean) => resolve(clean && !fatal ? 0 : 1));
+      void worker.stop().then((clean) => resolve({ code: clean && !fatal ? 0 : 1, fatal }));
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
-    worker.onFatal(() => {
-      fatal = true;
+    worker.onFatal((error) => {
+      fatal = error;
       stop('consumer crashed');
     });
   });

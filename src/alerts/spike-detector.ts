@@ -57,14 +57,15 @@ export class SpikeDetector {
     const { windowMs } = this.options;
     // Checked before the source is touched: a partition delivering only unbelievable times must
     // neither move the watermark nor count as a live source that holds it back.
-    const skew = this.skewOf(event.createdAt);
+    const now = this.clock.now();
+    const skew = this.skewOf(event.createdAt, now);
     if (skew) {
       this.skewed[skew] += 1;
       return skew;
     }
     const start = Math.floor(event.createdAt / windowMs) * windowMs;
     const state = this.sources.get(source) ?? { maxEventTime: null, lastArrivalAt: 0 };
-    state.lastArrivalAt = this.clock.now();
+    state.lastArrivalAt = now;
     this.sources.set(source, state);
     if (this.closedBefore !== null && start < this.closedBefore) {
       this.counters.late += 1;
@@ -144,9 +145,8 @@ export class SpikeDetector {
   }
 
   /** Whether an event time is too far from the wall clock to be believed, and which way. */
-  private skewOf(createdAt: number): ClockSkewReason | undefined {
+  private skewOf(createdAt: number, now: number): ClockSkewReason | undefined {
     if (!Number.isSafeInteger(createdAt)) return 'invalid';
-    const now = this.clock.now();
     if (createdAt > now + this.options.maxFutureSkewMs) return 'future';
     if (createdAt < now - this.options.maxEventAgeMs) return 'past';
     return undefined;

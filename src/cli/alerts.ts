@@ -8,7 +8,7 @@ import { createAlertsService, type AlertsService, type AlertsServiceStats } from
 import { settleWithin } from '../core';
 import { AlertsMetrics } from '../telemetry/alerts-metrics';
 import { createLogger } from '../telemetry/logger';
-import { FATAL_CLEANUP_DEADLINE_MS } from './fatal-exit';
+import { exitSoonIfStillRunning, FATAL_CLEANUP_DEADLINE_MS } from './fatal-exit';
 import {
   asKafkaError,
   commaList,
@@ -236,6 +236,7 @@ export function register(program: Command): void {
         );
       }
       logger.info({ signal: await signal, ...alerts.stats() }, 'alerts: stopping');
-      await closeAll();
+      await settleWithin(closeAll(), FATAL_CLEANUP_DEADLINE_MS);
+      exitSoonIfStillRunning();
     });
 }

@@ -4,7 +4,7 @@ import { createDashboardServer } from '../dashboard/dashboard-server';
 import { createDashboardFeed } from '../dashboard/dashboard-feed';
 import { settleWithin } from '../core';
 import { createLogger } from '../telemetry/logger';
-import { FATAL_CLEANUP_DEADLINE_MS } from './fatal-exit';
+import { exitSoonIfStillRunning, FATAL_CLEANUP_DEADLINE_MS } from './fatal-exit';
 import {
   asKafkaError,
   commaList,
@@ -115,7 +115,10 @@ export function register(program: Command): void {
         );
         throw asKafkaError(outcome, flags.brokers);
       }
-      await feed.stop();
-      await server.stop();
+      await settleWithin(
+        feed.stop().then(() => server.stop()),
+        FATAL_CLEANUP_DEADLINE_MS,
+      );
+      exitSoonIfStillRunning();
     });
 }

@@ -1,6 +1,6 @@
 import { EmotionStreamError, redactText } from '../core';
 
-/** Longest a command's cleanup may take after a fatal error before it gives up and exits. */
+/** Longest a command's cleanup may take (after a fatal error or a signal) before it gives up and exits. */
 export const FATAL_CLEANUP_DEADLINE_MS = 5_000;
 
 /**
@@ -42,4 +42,13 @@ export function exitFatally(error: unknown): never {
 export function exitOnUncaughtErrors(): void {
   process.on('uncaughtException', (error) => exitFatally(error));
   process.on('unhandledRejection', (reason) => exitFatally(reason));
+}
+
+/**
+ * After a command stopped in order (a signal): a client library's leftover timer (a Kafka
+ * reconnect loop) must not keep the process alive. The timer is unref'd: it only fires when
+ * something else still holds the event loop.
+ */
+export function exitSoonIfStillRunning(graceMs = 1_000): void {
+  setTimeout(() => process.exit(process.exitCode ?? 0), graceMs).unref();
 }

@@ -35,7 +35,7 @@ export function streamOptions(): Option[] {
       .default('emotion.alerts'),
     new Option(
       '--schema-registry-url <url>',
-      'set when the worker writes the Confluent wire format (default: raw Avro)',
+      "set when the worker writes the Confluent wire format (default: raw Avro); basic auth from SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO or the URL's user info",
     ).env('SCHEMA_REGISTRY_URL'),
     new Option('--log-level <level>', 'pino log level')
       .env('LOG_LEVEL')

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { loadWorkerConfig } from '../config/worker-config';
 import { WORKER_DEAD_LETTER_SETTINGS, WORKER_SETTINGS, type SettingDoc } from '../config/worker-settings';
 import { runWorkerUntilSignal } from '../main';
+import { fatalMessage } from './fatal-exit';
 
 function settingsHelp(title: string, settings: readonly SettingDoc[]): string {
   const width = Math.max(...settings.map((setting) => setting.name.length));
@@ -33,7 +34,9 @@ export function register(program: Command): void {
     .action(async () => {
       // Invalid settings throw one ConfigError listing all of them; main.ts prints it as one message.
       const config = loadWorkerConfig(process.env);
-      const code = await runWorkerUntilSignal(config);
+      const { code, fatal } = await runWorkerUntilSignal(config);
+      // The consumer crashed for good: say why in one line, as a failed start does.
+      if (fatal) process.stderr.write(fatalMessage(fatal));
       // Exit now rather than when the last handle closes: after a missed deadline a client may
       // still be retrying, and SHUTDOWN_TIMEOUT_MS promises an exit in time either way.
       process.exit(code);

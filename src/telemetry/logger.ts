@@ -96,7 +96,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       serializers: { err: errorWithoutSecrets },
       hooks: {
         logMethod(rawArgs, method, level) {
-          const args = rawArgs.map((arg) => (typeof arg === 'string' ? redactText(arg) : arg)) as typeof rawArgs;
+          const args = rawArgs.map((arg) =>
+            typeof arg === 'string' ? redactText(arg) : arg,
+          ) as typeof rawArgs;
           if (level >= INFO_LEVEL && args.length > 0 && typeof args[0] === 'object' && args[0] !== null) {
             const [first, ...rest] = args as unknown[];
             return method.apply(this, [withoutText(first, 0), ...rest] as Parameters<typeof method>);

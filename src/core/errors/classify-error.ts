@@ -1,3 +1,4 @@
+import { redactText } from '../redact';
 import { EmotionStreamError, type Stage } from './emotion-stream-error';
 import { KafkaUnavailableError } from './kafka-unavailable-error';
 import { RedisUnavailableError } from './redis-unavailable-error';
@@ -57,7 +58,8 @@ function outageFor(stage: Stage, message: string, cause: unknown): EmotionStream
 export function classifyError(error: unknown, stage: Stage): EmotionStreamError {
   if (error instanceof EmotionStreamError) return error;
   const shape = shapeOf(error);
-  const message = `${shape.name}: ${shape.message}`;
+  // A foreign message may quote a URL with its credentials; it becomes a log line and a dead letter's reason.
+  const message = redactText(`${shape.name}: ${shape.message}`);
   if (shape.name.startsWith('KafkaJS')) {
     if (kafkaOutageNames.has(shape.name) || shape.retriable === true) {
       return new KafkaUnavailableError(message, { stage, cause: error });

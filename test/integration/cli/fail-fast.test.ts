@@ -125,7 +125,7 @@ describe('a worker that cannot start exits 1 with one clear line', () => {
   });
 });
 
-describe('alerts and dashboard exit 1 with one clear line when their port is taken or Kafka is unreachable', () => {
+describe('alerts and dashboard exit 1 with one clear line: port taken, Kafka unreachable, bad settings', () => {
   const streamEnv = () => ({
     KAFKA_BROKERS: kafkaBrokers().join(','),
     OUTPUT_TOPIC: uniqueName('fail-fast-out'),
@@ -164,4 +164,44 @@ describe('alerts and dashboard exit 1 with one clear line when their port is tak
     });
     expectOneClearLine(outcome, /^emotion-stream: Kafka at 127\.0\.0\.1:1 is unreachable/);
   });
+
+  test('alerts: a bad setting', async () => {
+    const outcome = await run('alerts', { ...streamEnv(), ALERT_MIN_RATIO: 'lots' });
+    expectOneClearLine(outcome, /^emotion-stream: ALERT_MIN_RATIO: expected a number, got "lots"$/);
+  });
+
+  test('dashboard: a bad setting', async () => {
+    const outcome = await run('dashboard', { ...streamEnv(), DASHBOARD_MAX_CLIENTS: '0' });
+    expectOneClearLine(
+      outcome,
+      /^emotion-stream: DASHBOARD_MAX_CLIENTS: expected a whole number >= 1, got "0"$/,
+    );
+  });
+});
+
+test('--help shows no secret, whatever the environment holds', async () => {
+  const secrets = {
+    KAFKA_SASL_PASSWORD: 'help-secret-1',
+    SCHEMA_REGISTRY_URL: 'https://user:help-secret-2@registry.example',
+    SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO: 'user:help-secret-3',
+    REDIS_URL: 'redis://:help-secret-4@redis:6379',
+    DASHBOARD_TOKEN: 'help-secret-5',
+  };
+  for (const command of ['worker', 'alerts', 'dashboard']) {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', command, '--help'], {
+      cwd: REPO_ROOT,
+      env: { PATH: process.env.PATH, ...secrets },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let text = '';
+    child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect({ command, code, usage: /Usage: emotion-stream/.test(text) }).toEqual({
+      command,
+      code: 0,
+      usage: true,
+    });
+    expect({ command, leaked: text.match(/help-secret-\d/g) ?? [] }).toEqual({ command, leaked: [] });
+  }
 });

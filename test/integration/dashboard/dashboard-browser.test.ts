@@ -21,6 +21,7 @@ import { kafkaBrokers, uniqueName } from '../../support/services';
 const root = path.resolve(__dirname, '..', '..', '..');
 const artifacts = path.join(root, 'test-artifacts');
 const CHROMIUM = '/usr/bin/chromium';
+const DASHBOARD_TOKEN = 'browser-test-token';
 const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -98,7 +99,13 @@ describe('dashboard in Chromium', () => {
     const alertCodec = createAlertCodec();
 
     const server = createDashboardServer(
-      { port: 0, host: '127.0.0.1', info: { outputTopic, alertTopic, watchedLabels: ['anger', 'fear'] } },
+      {
+        port: 0,
+        host: '127.0.0.1',
+        // With an access token, as a shared deployment runs it: the first load carries ?token=, a cookie the rest.
+        token: DASHBOARD_TOKEN,
+        info: { outputTopic, alertTopic, watchedLabels: ['anger', 'fear'] },
+      },
       logger,
     );
     const feed = createDashboardFeed(
@@ -147,7 +154,14 @@ describe('dashboard in Chromium', () => {
         viewport: { width: 1440, height: 1000 },
       });
       const page = browser.pages()[0] ?? (await browser.newPage());
-      await page.goto(`http://127.0.0.1:${port}/`);
+      // The page must work under its Content-Security-Policy: any violation or script error fails the test.
+      const pageErrors: string[] = [];
+      page.on('pageerror', (error) => pageErrors.push(error.message));
+      page.on('console', (message) => {
+        if (/Content.Security.Policy|Refused to/i.test(message.text())) pageErrors.push(message.text());
+      });
+      await page.goto(`http://127.0.0.1:${port}/?token=${DASHBOARD_TOKEN}`);
+      expect(page.url()).toBe(`http://127.0.0.1:${port}/`);
       // Useful before the first event: axes drawn, all six labels named, waiting states.
       await page.locator('#chart .uplot').waitFor();
       await page.getByText('Waiting for events on the output topic').waitFor();
@@ -218,6 +232,7 @@ describe('dashboard in Chromium', () => {
       // A few more seconds of calm traffic, so the screenshot shows the spike inside the flow.
       await new Promise((resolve) => setTimeout(resolve, 5_000));
       await page.screenshot({ path: path.join(artifacts, 'dashboard.png') });
+      expect(pageErrors).toEqual([]);
       if (process.env.UPDATE_DASHBOARD_SCREENSHOT === '1')
         await page.screenshot({ path: path.join(root, 'docs', 'dashboard.png') });
     } finally {

@@ -1,4 +1,4 @@
-import { isSecretSetting, redactText, redactUrl } from '../../../src/core';
+import { classifyError, isSecretSetting, redactText, redactUrl } from '../../../src/core';
 
 describe('redaction of secrets in text', () => {
   it.each([
@@ -27,5 +27,14 @@ describe('redaction of secrets in text', () => {
       expect({ name, secret: isSecretSetting(name) }).toEqual({ name, secret: true });
     for (const name of ['REDIS_URL', 'KAFKA_SSL_KEY_FILE', 'HTTP_PORT'])
       expect({ name, secret: isSecretSetting(name) }).toEqual({ name, secret: false });
+  });
+});
+
+describe('errors classified from foreign libraries', () => {
+  it('lose URL credentials from their message (it becomes a dead letter reason)', () => {
+    const error = new Error('cannot reach http://user:hunter2@registry:8081/schemas/ids/3');
+    expect(classifyError(error, 'decode').message).toBe(
+      'Error: cannot reach http://***@registry:8081/schemas/ids/3',
+    );
   });
 });

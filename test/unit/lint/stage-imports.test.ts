@@ -42,7 +42,7 @@ describe('stage import rule', () => {
   });
 
   it('rejects a stage importing the composition or the cli', () => {
-    expect(lint('src/dlq/probe.ts', "import '../pipeline/ordered-close';\n")).toHaveLength(1);
+    expect(lint('src/dlq/probe.ts', "import '../pipeline/chunk-output';\n")).toHaveLength(1);
     expect(lint('src/inference/evaluation/probe.ts', "import '../../cli/dlq';\n")).toHaveLength(1);
   });
 

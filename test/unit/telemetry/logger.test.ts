@@ -79,6 +79,18 @@ describe('createLogger', () => {
     expect(lines[0].redis).toEqual({ token: '[redacted]' });
   });
 
+  it('removes URL credentials from messages and from logged errors', () => {
+    const { lines, destination } = capture();
+    const logger = createLogger({ destination, level: 'debug' });
+    logger.warn(
+      { err: new Error('connect to redis://:s3cr3t@redis:6379 refused') },
+      'retrying https://u:pw9@reg/x',
+    );
+    expect(JSON.stringify(lines[0])).not.toMatch(/s3cr3t|pw9/);
+    expect(lines[0].msg).toBe('retrying https://***@reg/x');
+    expect((lines[0].err as { message: string }).message).toBe('connect to redis://***@redis:6379 refused');
+  });
+
   it('drops tweet text at info and above but keeps it at debug', () => {
     const { lines, destination } = capture();
     const logger = createLogger({ destination, level: 'debug' });
