@@ -3,8 +3,9 @@
 # PROGRESS_EVERY seconds (default 15) saying what is still running and for how long; on failure the
 # log's tail is shown. Sourced, never run.
 
-# run_with_progress <label> <log file> <detail command or ''> <command...>
-# The detail command, when given, prints a few words appended to each progress line (e.g. "81 jars").
+# run_with_progress <label> <log file> <detail function or ''> <command...>
+# The detail function, when given, is called with the log file and prints a few words appended to each
+# progress line (e.g. "81 files downloaded").
 run_with_progress() {
   local label=$1 log_file=$2 detail_command=$3
   shift 3
@@ -15,7 +16,7 @@ run_with_progress() {
   while kill -0 "$pid" 2>/dev/null; do
     if ((SECONDS >= next)); then
       detail=''
-      [[ -n $detail_command ]] && detail=$(eval "$detail_command" 2>/dev/null || true)
+      [[ -n $detail_command ]] && detail=$("$detail_command" "$log_file" 2>/dev/null || true)
       printf '%s: still running (%d s%s)\n' "$label" $((SECONDS - start)) "${detail:+, $detail}"
       next=$((SECONDS + every))
     fi
