@@ -214,7 +214,7 @@ finish_cds_archive() {
 
 cds_pending() { [[ -s $1/cds-pending ]]; }
 
-# maven_downloads <maven log>: how far a running resolve has come.
+# maven_downloads <maven log>: how far a running resolve has come (batch mode logs one line per file).
 maven_downloads() { printf '%s files downloaded' "$(grep -c '^\[INFO\] Downloaded from' "$1")"; }
 
 # resolve_with_maven <pom> <target folder> <label> <maven goal and options...>
@@ -236,7 +236,7 @@ resolve_with_maven() {
     cp "$pom" "$work/build/pom.xml"
     # A progress line every 15 s with the number of files fetched so far (the cold run takes minutes).
     if ! run_with_progress "$label: Maven" "$work/maven.log" maven_downloads \
-      mvn -B -ntp -f "$work/build/pom.xml" "$@" -DoutputDirectory="$work/out"; then
+      mvn -B -f "$work/build/pom.xml" "$@" -DoutputDirectory="$work/out"; then
       warn "Maven could not resolve $label (see above)"
       rm -rf "$work"
       exit 1
