@@ -3,7 +3,7 @@
 # Sourced, never run. Every service file (kafka.sh, redis.sh, registry.sh) builds on these.
 
 SERVICES_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
-# shellcheck source=../progress.sh
+# shellcheck source=lib/progress.sh
 source "$SERVICES_ROOT/scripts/lib/progress.sh"
 STATE_DIR="$SERVICES_ROOT/.services"
 # Downloads (Kafka jars, the registry) live outside the repo so fresh clones and later runs reuse them.
