@@ -1,16 +1,20 @@
 # syntax=docker/dockerfile:1
 # emotion-stream worker image: multi-stage, production dependencies only, non-root, default model included.
+# NODE_IMAGE: where no registry is reachable, scripts/build-image builds a local stand-in and passes it.
+ARG NODE_IMAGE=node:20-bookworm-slim
 
-FROM node:20-bookworm-slim AS build
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 ENV ONNXRUNTIME_NODE_INSTALL=skip
 COPY package.json package-lock.json .npmrc ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
+# everything `npm run build` reads: tsc (tsconfig*.json, src) and the dashboard bundle (scripts/build-dashboard.mjs)
 COPY tsconfig.json tsconfig.build.json ./
+COPY scripts/build-dashboard.mjs ./scripts/
 COPY src ./src
 RUN npm run build
 
-FROM node:20-bookworm-slim AS runtime
+FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
     ONNXRUNTIME_NODE_INSTALL=skip \
     HTTP_PORT=8080

@@ -12,6 +12,7 @@ import { DEFAULT_MODEL_DIR } from '../src/config/defaults';
 import { fromPackageRoot } from '../src/config/package-root';
 import { InferenceEngine, loadModelDirectory } from '../src/inference';
 import { parseLabelledText } from '../src/inference/evaluation';
+import { VALIDATION_SPLIT_PATH } from '../test/support/validation-split';
 import { createClassifier } from '../src/pipeline/batched-classifier';
 
 interface Row {
@@ -27,7 +28,7 @@ const flags = new Command('bench:infer')
   )
   .option(
     '--texts <file>',
-    'texts: a dair-ai labelled file or one text per line (default: ../shared/data/emotion/val.txt, else test/fixtures/sample-tweets.txt)',
+    'texts: a dair-ai labelled file or one text per line (default: the validation split, test/fixtures/emotion/val.txt or $EMOTION_DATA_DIR/val.txt)',
   )
   .option('--workers <n>', 'inference worker threads', '1')
   .option('--threads <n>', 'intra-op threads per session (default: cores / workers)')
@@ -46,13 +47,7 @@ function modelDir(): string {
 }
 
 function loadTexts(): { file: string; texts: string[] } {
-  const dataDir = process.env.EMOTION_DATA_DIR ?? fromPackageRoot('..', 'shared', 'data', 'emotion');
-  const file =
-    flags.texts ??
-    [path.join(dataDir, 'val.txt'), fromPackageRoot('test', 'fixtures', 'sample-tweets.txt')].find((f) =>
-      existsSync(f),
-    );
-  if (!file) throw new Error('no texts: pass --texts FILE');
+  const file = flags.texts ?? VALIDATION_SPLIT_PATH;
   const content = readFileSync(file, 'utf8');
   const texts = /^text;label/.test(content)
     ? parseLabelledText(content, file).map((e) => e.text)

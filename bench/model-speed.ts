@@ -14,6 +14,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { DEFAULT_MODEL_DIR } from '../src/config/defaults';
 import { fromPackageRoot } from '../src/config/package-root';
+import { VALIDATION_SPLIT_PATH } from '../test/support/validation-split';
 import { machineLine } from './e2e/report';
 
 interface EvalSummary {
@@ -37,8 +38,8 @@ const flags = new Command('bench:model')
   )
   .option(
     '--data <file>',
-    'labelled texts (default: ../shared/data/emotion/val.txt)',
-    fromPackageRoot('..', 'shared', 'data', 'emotion', 'val.txt'),
+    'labelled texts (default: the validation split, test/fixtures/emotion/val.txt or $EMOTION_DATA_DIR/val.txt)',
+    VALIDATION_SPLIT_PATH,
   )
   .option('--rounds <n>', 'eval runs per model', '3')
   .option(

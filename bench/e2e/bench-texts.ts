@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fromPackageRoot } from '../../src/config/package-root';
 import { parseLabelledText } from '../../src/inference/evaluation';
+import { VALIDATION_SPLIT_PATH } from '../../test/support/validation-split';
 
 export interface BenchTexts {
   /** Where they came from. */
@@ -10,17 +10,12 @@ export interface BenchTexts {
 }
 
 /**
- * The tweet texts the benchmark sends: the dair-ai validation split when ../shared is present
- * (EMOTION_DATA_DIR, default <repo>/../shared/data/emotion), else the bundled demo sample. Callers
- * repeat them (round robin) to reach N.
+ * The tweet texts the benchmark sends: the dair-ai validation split (the test fixture, or
+ * $EMOTION_DATA_DIR/val.txt), or the file given. Callers repeat them (round robin) to reach N.
  */
 export function loadBenchTexts(explicitFile?: string): BenchTexts {
-  const dataDir = process.env.EMOTION_DATA_DIR ?? fromPackageRoot('..', 'shared', 'data', 'emotion');
-  const candidates = explicitFile
-    ? [path.resolve(explicitFile)]
-    : [path.join(dataDir, 'val.txt'), fromPackageRoot('samples', 'demo-tweets.txt')];
-  const file = candidates.find((candidate) => existsSync(candidate));
-  if (!file) throw new Error(`no tweet texts: none of ${candidates.join(', ')} exists`);
+  const file = explicitFile ? path.resolve(explicitFile) : VALIDATION_SPLIT_PATH;
+  if (!existsSync(file)) throw new Error(`no tweet texts: ${file} does not exist`);
   const content = readFileSync(file, 'utf8');
   const texts = /^text;label/.test(content)
     ? parseLabelledText(content, file).map((entry) => entry.text)

@@ -24,12 +24,15 @@ export function register(program: Command): void {
           'and as its LAST line one JSON object {"accuracy","macro_f1","n","tweets_per_s"} (tweets_per_s = n / wall time of ' +
           'tokenization + inference, model loading excluded). A progress bar goes to stderr when stdout is a terminal.',
       )
-      .requiredOption('--data <file>', 'labelled file, e.g. ../shared/data/emotion/val.txt')
+      .requiredOption(
+        '--data <file>',
+        'labelled file (dair-ai/emotion format: text;label lines), e.g. test/fixtures/emotion/val.txt',
+      )
       .option('--limit <n>', 'evaluate only the first n examples'),
   )
     .addHelpText(
       'after',
-      '\nExample:\n  emotion-stream eval --data ../shared/data/emotion/val.txt | tail -1\n',
+      '\nExample:\n  emotion-stream eval --data test/fixtures/emotion/val.txt | tail -1\n',
     )
     .action(async (flags: EvalFlags) => {
       const classifier = await createClassifier(classifierOptions(flags));

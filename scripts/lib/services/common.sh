@@ -3,6 +3,8 @@
 # Sourced, never run. Every service file (kafka.sh, redis.sh, registry.sh) builds on these.
 
 SERVICES_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
+# shellcheck source=lib/progress.sh
+source "$SERVICES_ROOT/scripts/lib/progress.sh"
 STATE_DIR="$SERVICES_ROOT/.services"
 # Downloads (Kafka jars, the registry) live outside the repo so fresh clones and later runs reuse them.
 CACHE_DIR=${EMOTION_STREAM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/emotion-stream}
@@ -212,6 +214,9 @@ finish_cds_archive() {
 
 cds_pending() { [[ -s $1/cds-pending ]]; }
 
+# maven_downloads <maven log>: how far a running resolve has come (batch mode logs one line per file).
+maven_downloads() { printf '%s files downloaded' "$(grep -c '^\[INFO\] Downloaded from' "$1")"; }
+
 # resolve_with_maven <pom> <target folder> <label> <maven goal and options...>
 # Runs Maven on a copy of the pom (so no target/ appears in the repo) and moves the result into place
 # only when it is complete, under a lock shared by every clone that uses the same cache.
@@ -229,9 +234,10 @@ resolve_with_maven() {
     say "$label: downloading from Maven Central into $(pretty_path "$target") (first run only)…"
     rm -rf "$work" && mkdir -p "$work/build"
     cp "$pom" "$work/build/pom.xml"
-    if ! mvn -q -B -f "$work/build/pom.xml" "$@" -DoutputDirectory="$work/out" >"$work/maven.log" 2>&1; then
-      warn "Maven could not resolve $label; last lines of its output:"
-      tail -n 30 "$work/maven.log" >&2
+    # A progress line every 15 s with the number of files fetched so far (the cold run takes minutes).
+    if ! run_with_progress "$label: Maven" "$work/maven.log" maven_downloads \
+      mvn -B -f "$work/build/pom.xml" "$@" -DoutputDirectory="$work/out"; then
+      warn "Maven could not resolve $label (see above)"
       rm -rf "$work"
       exit 1
     fi
