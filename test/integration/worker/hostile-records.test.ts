@@ -77,6 +77,10 @@ async function hostileCases(topic: string): Promise<{ cases: HostileCase[]; vali
         Array.from({ length: DEFAULT_RECORD_LIMITS.maxHeaders + 1 }, (_, i) => [`h${i}`, 'x']),
       ),
     }),
+    // kafkajs alone decodes headers in quadratic time: 5 000 names would freeze it for seconds.
+    await poison('5 000 distinct headers', 'TOO_MANY_HEADERS', {
+      headers: headersOf(Array.from({ length: 5_000 }, (_, i) => [`n${i}`, ''])),
+    }),
     await poison('huge header', 'HEADER_TOO_LARGE', {
       headers: { big: giant(DEFAULT_RECORD_LIMITS.maxHeaderBytes) },
     }),
