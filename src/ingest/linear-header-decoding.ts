@@ -19,22 +19,17 @@ interface DecodedHeader {
   value: Buffer | null;
 }
 
-const define = (target: object, name: string, value: unknown): void => {
-  Object.defineProperty(target, name, { value, enumerable: true, writable: true, configurable: true });
-};
-
 /** The headers object kafkajs would build, in linear time and without inherited artefacts. */
 export function headersObject(list: readonly DecodedHeader[]): Record<string, unknown> {
-  const headers: Record<string, unknown> = {};
+  const byName = new Map<string, unknown>();
   for (const { key, value } of list) {
-    if (!Object.hasOwn(headers, key)) define(headers, key, value);
-    else {
-      const previous = headers[key];
-      if (Array.isArray(previous)) previous.push(value);
-      else define(headers, key, [previous, value]);
-    }
+    const previous = byName.get(key);
+    if (!byName.has(key)) byName.set(key, value);
+    else if (Array.isArray(previous)) previous.push(value);
+    else byName.set(key, [previous, value]);
   }
-  return headers;
+  // fromEntries defines own data properties: `__proto__` stays a header, not the prototype.
+  return Object.fromEntries(byName);
 }
 
 let installed = false;

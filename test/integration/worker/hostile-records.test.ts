@@ -283,6 +283,7 @@ test('hostile records between valid ones: valid ones out, hostile ones in the DL
       return {
         kind: item.kind,
         dlq: entry?.code ?? 'missing',
+        reason: (entry?.message.length ?? 0) > 0,
         key: entry?.key === (bytesOf(item.message.key)?.toString('base64') ?? null),
         value: entry?.value === (bytesOf(item.message.value)?.toString('base64') ?? null),
         headers: JSON.stringify(entry?.headers) === JSON.stringify(storedHeaders(item.message.headers)),
@@ -291,7 +292,7 @@ test('hostile records between valid ones: valid ones out, hostile ones in the DL
     expect(seen).toEqual(
       cases.map((item) =>
         'dlq' in item.expect
-          ? { kind: item.kind, dlq: item.expect.dlq, key: true, value: true, headers: true }
+          ? { kind: item.kind, dlq: item.expect.dlq, reason: true, key: true, value: true, headers: true }
           : { kind: item.kind, dlq: 'none' },
       ),
     );
