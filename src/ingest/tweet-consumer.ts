@@ -1,6 +1,7 @@
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { PartitionBatch, PartitionBatchHandler } from './partition-batch';
+import { useLinearHeaderDecoding } from './linear-header-decoding';
 import { toEnvelope } from './to-envelope';
 
 export interface TweetConsumerOptions {
@@ -53,6 +54,8 @@ export interface TweetConsumer {
  */
 export function createTweetConsumer(options: TweetConsumerOptions): TweetConsumer {
   const { kafka, groupId, topic, logger } = options;
+  // Input records may carry thousands of headers; kafkajs alone decodes them in quadratic time.
+  useLinearHeaderDecoding();
   const consumer: Consumer = kafka.consumer({
     groupId,
     sessionTimeout: options.sessionTimeoutMs ?? 30_000,
