@@ -3,6 +3,7 @@ import avro from 'avsc';
 import { fromPackageRoot } from '../config/package-root';
 import type { AlertCodec } from '../core';
 import { ConfigError } from '../core';
+import { compileClaimCheck } from './claim-check';
 
 /** schemas/emotion-alert.avsc: the alert record on ALERT_TOPIC. */
 export const EMOTION_ALERT_SCHEMA_PATH = fromPackageRoot('schemas', 'emotion-alert.avsc');
@@ -34,6 +35,9 @@ export function createAlertCodec(schemaPath: string = EMOTION_ALERT_SCHEMA_PATH)
   } catch (error) {
     throw new ConfigError(`cannot load the alert schema ${schemaPath}: ${(error as Error).message}`, error);
   }
+  // Anyone who can write the alert topic could send an array claiming billions of sample ids; the
+  // claim check rejects it (PoisonMessageError) before avsc loops over the claim.
+  const claimCheck = compileClaimCheck(type);
   return {
     encode(alert) {
       const record: AlertRecord = {
@@ -58,6 +62,7 @@ export function createAlertCodec(schemaPath: string = EMOTION_ALERT_SCHEMA_PATH)
       return type.toBuffer(record);
     },
     decode(value) {
+      claimCheck(value);
       const r = type.fromBuffer(value) as AlertRecord;
       return {
         id: r.id,

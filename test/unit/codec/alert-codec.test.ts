@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { createAlertCodec, EMOTION_ALERT_SCHEMA_PATH } from '../../../src/codec/alert-codec';
 import { AlertLedger } from '../../../src/alerts/alert-ledger';
 import { alertId } from '../../../src/alerts/group-key';
-import type { EmotionAlert } from '../../../src/core';
+import { PoisonMessageError, type EmotionAlert } from '../../../src/core';
+import { varint } from '../../support/avro-bombs';
 
 const alert: EmotionAlert = {
   id: 'anger[lang=en]@2026-01-01T12:15:00.000Z',
@@ -61,5 +62,23 @@ describe('AlertLedger', () => {
     expect(ledger.has('old')).toBe(true);
     ledger.add({ id: 'new', windowStart: 11 * 60_000 });
     expect([ledger.has('old'), ledger.has('mid'), ledger.has('new')]).toEqual([false, true, true]);
+  });
+
+  it('rejects an alert whose sample ids claim more items than its bytes hold, without looping over the claim', () => {
+    const codec = createAlertCodec();
+    const honest = codec.encode({ ...alert, sampleTweetIds: [] });
+    // The empty array is the single 0x00 before detected_at (a varint); claim 4e9 ids there instead.
+    const tail = varint(alert.detectedAt).length;
+    const arrayAt = honest.length - tail - 1;
+    expect(honest[arrayAt]).toBe(0);
+    const bomb = Buffer.concat([honest.subarray(0, arrayAt), varint(4e9), Buffer.from([2, 0x61])]);
+    let thrown: unknown;
+    try {
+      codec.decode(bomb);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(PoisonMessageError);
+    expect((thrown as PoisonMessageError).code).toBe('AVRO_CLAIMS_EXCEED_BYTES');
   });
 });
