@@ -3,7 +3,8 @@ import tseslint from 'typescript-eslint';
 
 // The dependency rule (README "Folder layout"): a stage imports only core, config, telemetry and the
 // shared plumbing (kafka/, http/), never another stage; core imports nothing internal; config and
-// telemetry only core. Only pipeline/, cli/ and main.ts may know several stages.
+// telemetry only core. Only the compositions — pipeline/ (the stream worker), apps/ (one wiring entry per
+// application) and cli/ — may know several stages.
 const STAGES = [
   'ingest',
   'codec',
@@ -16,7 +17,7 @@ const STAGES = [
   'dashboard',
   'ops',
 ];
-const COMPOSERS = ['pipeline', 'cli', 'main'];
+const COMPOSERS = ['pipeline', 'apps', 'cli'];
 const INTERNAL = ['core', 'config', 'telemetry', 'kafka', 'http', ...STAGES, ...COMPOSERS];
 
 function onlyMayImport(folder, allowed) {

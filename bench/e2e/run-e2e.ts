@@ -3,7 +3,7 @@ import { Kafka, logLevel, type Admin } from 'kafkajs';
 import pino from 'pino';
 import { createCodec } from '../../src/codec';
 import { loadWorkerConfig } from '../../src/config/worker-config';
-import { startWorker } from '../../src/main';
+import { startWorker } from '../../src/apps/worker';
 import { measureBareInference } from './bare-inference';
 import { meterCpu, type CpuSpent } from './cpu-meter';
 import { OutputTracker, wallClockMs } from './output-tracker';

@@ -1,22 +1,13 @@
 import { Command, Option } from 'commander';
-import { createAlertCodec } from '../codec/alert-codec';
 import { groupDimensions, spikeDetectorOptions, type GroupDimension } from '../alerts/alert-options';
-import { systemClock } from '../alerts/clock';
+import { runAlertsUntilSignal } from '../apps/alerts';
 import { ConfigError } from '../core';
-import { startOpsServer, type OpsServer } from '../ops';
-import { createAlertsService, type AlertsService, type AlertsServiceStats } from '../alerts/alerts-service';
-import { settleWithin } from '../core';
-import { AlertsMetrics } from '../telemetry/alerts-metrics';
-import { createLogger } from '../telemetry/logger';
-import { exitSoonIfStillRunning, FATAL_CLEANUP_DEADLINE_MS } from './fatal-exit';
+import { exitSoonIfStillRunning } from './fatal-exit';
 import {
-  asKafkaError,
   commaList,
   decimal,
-  reachableKafkaFrom,
-  outputCodecFrom,
+  streamConnection,
   streamOptions,
-  untilSignal,
   wholeNumber,
   type StreamFlags,
 } from './stream-flags';
@@ -38,20 +29,6 @@ interface AlertFlags extends StreamFlags {
   httpPort: string;
   httpHost: string;
 }
-
-/** What /metrics shows before the service exists (it is created once Kafka answers). */
-const IDLE_STATS: AlertsServiceStats = {
-  accepted: 0,
-  late: 0,
-  suppressed: 0,
-  skewed: { future: 0, past: 0, invalid: 0 },
-  openWindows: 0,
-  watermark: null,
-  active: false,
-  published: 0,
-  decodeErrors: 0,
-  pendingAlerts: 0,
-};
 
 function detectorFrom(flags: AlertFlags) {
   const labels = commaList(flags.labels);
@@ -177,66 +154,17 @@ export function register(program: Command): void {
     )
     .action(async (flags: AlertFlags) => {
       const detector = detectorFrom(flags);
-      const logger = createLogger({ level: flags.logLevel as 'info', name: 'emotion-stream-alerts' });
       const httpPort = wholeNumber('ALERTS_HTTP_PORT', flags.httpPort);
       if (httpPort > 65_535)
         throw new ConfigError(`ALERTS_HTTP_PORT: expected a port <= 65535, got ${httpPort}`);
-      // The stats are read at scrape time; the service exists by the time the server answers.
-      const created: { service?: AlertsService } = {};
-      let ops: OpsServer | undefined;
-      // Bound first: a taken port fails the start at once, before Kafka is contacted.
-      if (httpPort > 0) {
-        ops = await startOpsServer({
-          port: httpPort,
-          host: flags.httpHost,
-          settings: 'ALERTS_HTTP_PORT/ALERTS_HTTP_HOST',
-          metrics: new AlertsMetrics(() => created.service?.stats() ?? IDLE_STATS),
-          logger,
-        });
-        logger.info({ url: ops.url }, 'alerts: /metrics, /healthz and /readyz served');
-      }
-      const codec = await outputCodecFrom(flags);
-      const alerts = createAlertsService(
-        { outputTopic: flags.outputTopic, alertTopic: flags.alertTopic, groupId: flags.group, detector },
-        {
-          kafka: await reachableKafkaFrom(flags, logger),
-          decoder: codec.tweetEmotionDecoder,
-          codec: createAlertCodec(),
-          clock: systemClock,
-          logger,
-        },
-      );
-      created.service = alerts;
-      const closeAll = async () => {
-        await alerts.stop();
-        await ops?.close();
-      };
-      // Listen for signals first: start() waits for the output topic when the worker has not created it yet.
-      const signal = untilSignal();
-      const started = await Promise.race([
-        alerts.start().then(
-          () => true,
-          async (error: unknown) => {
-            // Bounded: a client stuck on a broker that went away must not hold up the exit.
-            await settleWithin(closeAll(), FATAL_CLEANUP_DEADLINE_MS);
-            throw asKafkaError(error, flags.brokers);
-          },
-        ),
-        signal.then(() => false),
-      ]);
-      if (started) {
-        logger.info(
-          {
-            outputTopic: flags.outputTopic,
-            alertTopic: flags.alertTopic,
-            group: flags.group,
-            labels: detector.rules.map((r) => r.label),
-          },
-          'alerts: started',
-        );
-      }
-      logger.info({ signal: await signal, ...alerts.stats() }, 'alerts: stopping');
-      await settleWithin(closeAll(), FATAL_CLEANUP_DEADLINE_MS);
+      await runAlertsUntilSignal({
+        stream: streamConnection(flags),
+        groupId: flags.group,
+        detector,
+        httpPort,
+        httpHost: flags.httpHost,
+        logLevel: flags.logLevel,
+      });
       exitSoonIfStillRunning();
     });
 }

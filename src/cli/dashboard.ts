@@ -1,26 +1,7 @@
 import { Command, Option } from 'commander';
-import { createAlertCodec } from '../codec/alert-codec';
-import { createDashboardServer } from '../dashboard/dashboard-server';
-import { createDashboardFeed } from '../dashboard/dashboard-feed';
-import { settleWithin } from '../core';
-import { createLogger } from '../telemetry/logger';
-import { exitSoonIfStillRunning, FATAL_CLEANUP_DEADLINE_MS } from './fatal-exit';
-import {
-  asKafkaError,
-  commaList,
-  reachableKafkaFrom,
-  outputCodecFrom,
-  streamOptions,
-  untilSignal,
-  wholeNumber,
-  type StreamFlags,
-} from './stream-flags';
-
-/** Where a browser on this host opens the page. */
-function displayHost(host: string): string {
-  if (host === '0.0.0.0' || host === '::') return 'localhost';
-  return host.includes(':') ? `[${host}]` : host;
-}
+import { runDashboardUntilSignal } from '../apps/dashboard';
+import { exitSoonIfStillRunning } from './fatal-exit';
+import { commaList, streamConnection, streamOptions, wholeNumber, type StreamFlags } from './stream-flags';
 
 interface DashboardFlags extends StreamFlags {
   port?: string;
@@ -61,64 +42,16 @@ export function register(program: Command): void {
         'DASHBOARD_PORT',
         flags.port ?? process.env.DASHBOARD_PORT ?? process.env.HTTP_PORT ?? '8080',
       );
-      const maxClients = wholeNumber('DASHBOARD_MAX_CLIENTS', flags.maxClients, 1);
-      const logger = createLogger({ level: flags.logLevel as 'info', name: 'emotion-stream-dashboard' });
-      const codec = await outputCodecFrom(flags);
-      const alertCodec = createAlertCodec();
-      const watchedLabels = commaList(flags.labels);
-      const server = createDashboardServer(
-        {
-          port,
-          host: flags.host,
-          // From the environment only: a flag would show in `ps` and shell history.
-          token: process.env.DASHBOARD_TOKEN?.trim() || undefined,
-          viewers: { maxClients },
-          info: { outputTopic: flags.outputTopic, alertTopic: flags.alertTopic, watchedLabels },
-        },
-        logger,
-      );
-      const signal = untilSignal();
-      const { port: bound } = await server.start();
-      let kafka;
-      try {
-        kafka = await reachableKafkaFrom(flags, logger);
-      } catch (error) {
-        await settleWithin(server.stop(), FATAL_CLEANUP_DEADLINE_MS);
-        throw error;
-      }
-      const feed = createDashboardFeed(
-        {
-          outputTopic: flags.outputTopic,
-          alertTopic: flags.alertTopic,
-          groupPrefix: 'emotion-stream-dashboard',
-        },
-        {
-          kafka,
-          decoder: codec.tweetEmotionDecoder,
-          decodeAlert: (value) => alertCodec.decode(value),
-          sink: server,
-          logger,
-        },
-      );
-      process.stdout.write(`emotion-stream dashboard: http://${displayHost(flags.host)}:${bound}/\n`);
-      // The page is up at once; the feed may first wait for the output topic to exist.
-      const failed = feed.start().then(
-        () => new Promise<never>(() => undefined),
-        (error: unknown) => error,
-      );
-      const outcome = await Promise.race([signal, failed]);
-      if (typeof outcome === 'string') logger.info({ signal: outcome }, 'dashboard: stopping');
-      else {
-        await settleWithin(
-          feed.stop().then(() => server.stop()),
-          FATAL_CLEANUP_DEADLINE_MS,
-        );
-        throw asKafkaError(outcome, flags.brokers);
-      }
-      await settleWithin(
-        feed.stop().then(() => server.stop()),
-        FATAL_CLEANUP_DEADLINE_MS,
-      );
+      await runDashboardUntilSignal({
+        stream: streamConnection(flags),
+        port,
+        host: flags.host,
+        // From the environment only: a flag would show in `ps` and shell history.
+        token: process.env.DASHBOARD_TOKEN?.trim() || undefined,
+        maxClients: wholeNumber('DASHBOARD_MAX_CLIENTS', flags.maxClients, 1),
+        watchedLabels: commaList(flags.labels),
+        logLevel: flags.logLevel,
+      });
       exitSoonIfStillRunning();
     });
 }

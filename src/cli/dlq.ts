@@ -13,7 +13,7 @@ import {
 import { decodedHeaders, entryTable, escapeControl, terminalSafeJson } from './dlq-format';
 import { registerQueueCommands } from './dlq-retries';
 import { printPages } from './paged-output';
-import { kafkaFrom } from './stream-flags';
+import { kafkaFrom } from '../apps/stream-clients';
 
 async function confirm(question: string): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });

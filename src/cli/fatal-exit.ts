@@ -1,8 +1,5 @@
 import { EmotionStreamError, redactText } from '../core';
 
-/** Longest a command's cleanup may take (after a fatal error or a signal) before it gives up and exits. */
-export const FATAL_CLEANUP_DEADLINE_MS = 5_000;
-
 /**
  * The one line a failed command prints: what failed and what to check. Known failures carry their
  * own message (naming the setting); anything else is a bug, named as such, with its stack only

@@ -1,12 +1,6 @@
 import { Option } from 'commander';
-import type { Kafka } from 'kafkajs';
-import type { Logger } from 'pino';
-import { createCodec, type Codec } from '../codec';
-import { registryCodecOptions } from '../config/schema-registry-settings';
-import { loadKafkaConnection } from '../config/worker-config';
-import { ConfigError, EmotionStreamError, KafkaUnavailableError } from '../core';
-import { createKafkaClient } from '../kafka/kafka-client';
-import { probeKafka } from '../kafka/kafka-probe';
+import type { StreamConnection } from '../apps/stream-clients';
+import { ConfigError } from '../core';
 
 /** Flags shared by the commands that read the output topic (`alerts`, `dashboard`). */
 export interface StreamFlags {
@@ -52,39 +46,15 @@ export function commaList(value: string): string[] {
     .filter(Boolean);
 }
 
-/**
- * A Kafka client for --brokers/--client-id with the worker's TLS and SASL settings (KAFKA_SSL*,
- * KAFKA_SASL* from the environment), so these commands reach every cluster the worker reaches.
- */
-export function kafkaFrom(flags: Pick<StreamFlags, 'brokers' | 'clientId'>, logger: Logger): Kafka {
-  return createKafkaClient(connectionFrom(flags), logger);
-}
-
-/** {@link kafkaFrom} after checking that Kafka answers within KAFKA_CONNECT_TIMEOUT_MS (else KafkaUnavailableError). */
-export async function reachableKafkaFrom(
-  flags: Pick<StreamFlags, 'brokers' | 'clientId'>,
-  logger: Logger,
-): Promise<Kafka> {
-  await probeKafka(connectionFrom(flags), logger);
-  return kafkaFrom(flags, logger);
-}
-
-function connectionFrom(flags: Pick<StreamFlags, 'brokers' | 'clientId'>) {
-  return loadKafkaConnection({
-    ...process.env,
-    KAFKA_BROKERS: flags.brokers,
-    KAFKA_CLIENT_ID: flags.clientId,
-  });
-}
-
-/** The codec that reads the worker's output topic: raw Avro, or Confluent with --schema-registry-url. */
-export function outputCodecFrom(flags: StreamFlags): Promise<Codec> {
-  return createCodec({
-    ...registryCodecOptions(flags.schemaRegistryUrl),
-    inputTopic: process.env.INPUT_TOPIC ?? 'tweets',
+/** The flags as the applications take them. */
+export function streamConnection(flags: StreamFlags): StreamConnection {
+  return {
+    brokers: flags.brokers,
+    clientId: flags.clientId,
     outputTopic: flags.outputTopic,
-    registerOnStart: false,
-  });
+    alertTopic: flags.alertTopic,
+    schemaRegistryUrl: flags.schemaRegistryUrl,
+  };
 }
 
 /** A whole number flag (ms, counts); ConfigError names the flag when it is not one. */
@@ -100,27 +70,4 @@ export function decimal(name: string, value: string): number {
   if (value.trim() === '' || !Number.isFinite(parsed))
     throw new ConfigError(`${name}: expected a number, got ${JSON.stringify(value)}`);
   return parsed;
-}
-
-/** Resolves on SIGINT or SIGTERM (once), so a command can stop its service in order. */
-export function untilSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const handler = (signal: NodeJS.Signals) => {
-      process.off('SIGINT', handler);
-      process.off('SIGTERM', handler);
-      resolve(signal);
-    };
-    process.on('SIGINT', handler);
-    process.on('SIGTERM', handler);
-  });
-}
-
-/** Kafka failures at start become one readable line (brokers named) instead of a stack. */
-export function asKafkaError(error: unknown, brokers: string): unknown {
-  if (error instanceof EmotionStreamError || !(error instanceof Error) || !error.name.startsWith('KafkaJS'))
-    return error;
-  return new KafkaUnavailableError(`Kafka at ${brokers}: ${error.message}`, {
-    stage: 'ingest',
-    cause: error,
-  });
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadWorkerConfig } from '../config/worker-config';
 import { WORKER_DEAD_LETTER_SETTINGS, WORKER_SETTINGS, type SettingDoc } from '../config/worker-settings';
-import { runWorkerUntilSignal } from '../main';
+import { runWorkerUntilSignal } from '../apps/worker';
 import { fatalMessage } from './fatal-exit';
 
 function settingsHelp(title: string, settings: readonly SettingDoc[]): string {

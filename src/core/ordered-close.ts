@@ -28,6 +28,12 @@ export async function closeInOrder(cleanups: readonly Cleanup[], logger: Logger)
 export const TIMED_OUT = Symbol('timed out');
 
 /**
+ * Longest an application's cleanup may take after a failed start or a fatal error before it gives
+ * up and exits: a client stuck on a broker that went away must not keep a dead process alive.
+ */
+export const CLEANUP_DEADLINE_MS = 5_000;
+
+/**
  * Waits for `work` at most `deadlineMs`. The timer is unref'd: it never keeps a process alive that
  * has nothing else left to do. A rejection counts as settled (cleanup failures are logged by their step).
  */

@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { startWorker } from '../../src/main';
+import { startWorker } from '../../src/apps/worker';
 import {
   committedOffsets,
   createTopic,

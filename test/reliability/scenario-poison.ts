@@ -1,5 +1,5 @@
 import { POISON_CODES } from '../../src/core';
-import { startWorker } from '../../src/main';
+import { startWorker } from '../../src/apps/worker';
 import {
   createTopic,
   OutputReader,

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { register as registerDlq } from '../../src/cli/dlq';
 import { createCodec } from '../../src/codec';
 import { openDeadLetterStore } from '../../src/dlq';
-import { startWorker } from '../../src/main';
+import { startWorker } from '../../src/apps/worker';
 import { createClassifier } from '../../src/pipeline/batched-classifier';
 import { createKafkaClient } from '../../src/kafka/kafka-client';
 import { createStreamWorker } from '../../src/pipeline/stream-worker';

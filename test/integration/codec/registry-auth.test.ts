@@ -4,7 +4,7 @@ import IORedis from 'ioredis';
 import pino from 'pino';
 import { createCodec } from '../../../src/codec';
 import { EmotionStreamError, RegistryUnavailableError } from '../../../src/core';
-import { startWorker } from '../../../src/main';
+import { startWorker } from '../../../src/apps/worker';
 import { readTopicToEnd } from '../../../src/kafka/read-topic-to-end';
 import { redisUrl, schemaRegistryUrl, uniqueName } from '../../support/services';
 import { OutputReader, sampleTweets, seedInput, testWorkerConfig } from '../worker/worker-harness';

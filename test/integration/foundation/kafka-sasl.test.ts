@@ -1,6 +1,6 @@
 import type { Kafka } from 'kafkajs';
 import pino from 'pino';
-import { kafkaFrom } from '../../../src/cli/stream-flags';
+import { kafkaFrom } from '../../../src/apps/stream-clients';
 import { loadKafkaConnection } from '../../../src/config/worker-config';
 import { PoisonMessageError } from '../../../src/core';
 import { KafkaRecordPublisher, openDeadLetterStore } from '../../../src/dlq';

@@ -5,7 +5,7 @@ import pino from 'pino';
 import { createCodec } from '../../../src/codec';
 import { loadWorkerConfig } from '../../../src/config/worker-config';
 import type { Tweet } from '../../../src/core';
-import { startWorker } from '../../../src/main';
+import { startWorker } from '../../../src/apps/worker';
 import { consumerLagSource } from '../../../src/ops';
 import { kafkaBrokers, redisUrl, uniqueName } from '../../support/services';
 import { OtlpReceiver, attribute } from './otlp-receiver';

@@ -1,4 +1,4 @@
-import { startWorker } from '../../../src/main';
+import { startWorker } from '../../../src/apps/worker';
 import type { WorkerConfig } from '../../../src/config/worker-config';
 import {
   committedOffsets,

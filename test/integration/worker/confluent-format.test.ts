@@ -1,4 +1,4 @@
-import { startWorker } from '../../../src/main';
+import { startWorker } from '../../../src/apps/worker';
 import { schemaRegistryUrl } from '../../support/services';
 import { duplicates, OutputReader, seedInput, testLogger, testWorkerConfig } from './worker-harness';
 

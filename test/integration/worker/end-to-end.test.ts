@@ -1,5 +1,5 @@
 import { createClassifier } from '../../../src/pipeline/batched-classifier';
-import { startWorker } from '../../../src/main';
+import { startWorker } from '../../../src/apps/worker';
 import {
   committedOffsets,
   duplicates,

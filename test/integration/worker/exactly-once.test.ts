@@ -1,4 +1,4 @@
-import { startWorker } from '../../../src/main';
+import { startWorker } from '../../../src/apps/worker';
 import {
   committedOffsets,
   duplicates,

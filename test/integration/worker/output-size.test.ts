@@ -1,7 +1,7 @@
 import type { Kafka } from 'kafkajs';
 import type { Tweet } from '../../../src/core';
 import { createFailFastRedis, BullmqDeadLetterStore } from '../../../src/dlq';
-import { startWorker } from '../../../src/main';
+import { startWorker } from '../../../src/apps/worker';
 import {
   createTopic,
   duplicates,

@@ -1,25 +1,23 @@
 import type { Logger } from 'pino';
-import { dlqSettingsFromEnv } from './config/dlq-settings';
-import type { WorkerConfig } from './config/worker-config';
-import { createCodec } from './codec';
-import { openDeadLetterStore } from './dlq';
-import { consumerLagSource, probeRedis, redisReadinessCheck, startOpsServer } from './ops';
-import { createClassifier } from './pipeline/batched-classifier';
-import { createKafkaClient } from './kafka/kafka-client';
-import { probeKafka } from './kafka/kafka-probe';
-import { countDeadLetters, metricsObserver } from './pipeline/metrics-observer';
-import { closeInOrder, settleWithin, TIMED_OUT, type Cleanup } from './core';
-import { copyInputHeaders } from './pipeline/process-chunk';
-import { openRetryPath } from './pipeline/retry-path';
-import { createStreamWorker, type StreamWorker } from './pipeline/stream-worker';
-import { createLogger, Metrics, startTracing } from './telemetry';
+import { dlqSettingsFromEnv } from '../config/dlq-settings';
+import type { WorkerConfig } from '../config/worker-config';
+import { createCodec } from '../codec';
+import { openDeadLetterStore } from '../dlq';
+import { consumerLagSource, probeRedis, redisReadinessCheck, startOpsServer } from '../ops';
+import { createClassifier } from '../pipeline/batched-classifier';
+import { createKafkaClient } from '../kafka/kafka-client';
+import { probeKafka } from '../kafka/kafka-probe';
+import { countDeadLetters, metricsObserver } from '../pipeline/metrics-observer';
+import { CLEANUP_DEADLINE_MS, closeInOrder, settleWithin, TIMED_OUT, type Cleanup } from '../core';
+import { copyInputHeaders } from '../pipeline/process-chunk';
+import { openRetryPath } from '../pipeline/retry-path';
+import { createStreamWorker, type StreamWorker } from '../pipeline/stream-worker';
+import { createLogger, Metrics, startTracing } from '../telemetry';
 
 // Wiring only: settings -> stages -> worker. Nothing imports this file but the CLI and tests.
 
 /** Tries of a transient failure on the hot path before the record moves to the retry queue. */
 const IN_PROCESS_ATTEMPTS = 2;
-/** Longest the cleanup after a failed start may take: a supervisor waits for the exit to restart. */
-const STARTUP_CLEANUP_DEADLINE_MS = 5_000;
 /** Longest the check that Redis answers may take at start. */
 const REDIS_PROBE_TIMEOUT_MS = 3_000;
 
@@ -188,8 +186,8 @@ export async function startWorker(
     // Nothing is in flight yet: close what was opened (the worker's stop() also runs `opened`, after
     // its own consumer and producers), but never let a hanging client keep a failed start alive.
     const cleanup = worker ? worker.stop() : closeInOrder(opened, logger);
-    if ((await settleWithin(cleanup, STARTUP_CLEANUP_DEADLINE_MS)) === TIMED_OUT)
-      logger.warn({ deadlineMs: STARTUP_CLEANUP_DEADLINE_MS }, 'cleanup after a failed start timed out');
+    if ((await settleWithin(cleanup, CLEANUP_DEADLINE_MS)) === TIMED_OUT)
+      logger.warn({ deadlineMs: CLEANUP_DEADLINE_MS }, 'cleanup after a failed start timed out');
     throw error;
   }
 }
