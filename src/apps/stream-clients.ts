@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { createCodec, type Codec } from '../codec';
 import { registryCodecOptions } from '../config/schema-registry-settings';
 import { loadKafkaConnection } from '../config/worker-config';
+import { WORKER_SETTING_TABLE } from '../config/worker-settings';
 import { EmotionStreamError, KafkaUnavailableError } from '../core';
 import { createKafkaClient } from '../kafka/kafka-client';
 import { probeKafka } from '../kafka/kafka-probe';
@@ -41,7 +42,7 @@ export async function reachableKafka(stream: StreamConnection, logger: Logger): 
 export function outputCodec(stream: StreamConnection): Promise<Codec> {
   return createCodec({
     ...registryCodecOptions(stream.schemaRegistryUrl),
-    inputTopic: process.env.INPUT_TOPIC ?? 'tweets',
+    inputTopic: process.env.INPUT_TOPIC ?? WORKER_SETTING_TABLE.INPUT_TOPIC.defaultText,
     outputTopic: stream.outputTopic,
     registerOnStart: false,
   });

@@ -1,5 +1,4 @@
 import type { Logger } from 'pino';
-import { dlqSettingsFromEnv } from '../config/dlq-settings';
 import type { WorkerConfig } from '../config/worker-config';
 import { createCodec } from '../codec';
 import { openDeadLetterStore } from '../dlq';
@@ -29,7 +28,7 @@ export interface RunningWorker {
 }
 
 export interface StartWorkerOptions {
-  /** Read for the dead-letter settings that are not worker settings (DLQ_TOPIC, RETRY_*). @defaultValue process.env */
+  /** Where the OTEL_* variables are read (tracing is configured by the OpenTelemetry standard variables). @defaultValue process.env */
   env?: NodeJS.ProcessEnv;
   /** @defaultValue a pino logger at config.logLevel */
   logger?: Logger;
@@ -57,7 +56,7 @@ export async function startWorker(
     // Bound first: a taken port fails the start in milliseconds, not after Kafka, Redis and the model.
     let opsUrl: string | undefined;
     if (config.httpPort > 0) {
-      const redisCheck = redisReadinessCheck(config.redisUrl);
+      const redisCheck = redisReadinessCheck(config.deadLetter.redisUrl);
       opened.unshift({ name: 'readiness Redis connection', close: () => redisCheck.close() });
       const ops = await startOpsServer({
         port: config.httpPort,
@@ -84,10 +83,10 @@ export async function startWorker(
       inputWriterSchemaPath: config.inputWriterSchemaPath,
       maxTextBytes: config.maxTextBytes,
     });
-    const dlqSettings = dlqSettingsFromEnv(options.env ?? process.env);
-    await probeRedis(config.redisUrl, REDIS_PROBE_TIMEOUT_MS);
+    const dlqSettings = config.deadLetter;
+    await probeRedis(config.deadLetter.redisUrl, REDIS_PROBE_TIMEOUT_MS);
     const deadLetters = await openDeadLetterStore(
-      { ...dlqSettings, redisUrl: config.redisUrl, queueName: config.dlqQueue },
+      dlqSettings,
       (error) => logger.warn({ err: error }, 'dead-letter store: Redis error'),
       kafka,
       (entry, error) => {
@@ -131,8 +130,8 @@ export async function startWorker(
     const retryPath = await openRetryPath({
       kafka,
       outputTopic: config.outputTopic,
-      redisUrl: config.redisUrl,
-      queueName: `${config.dlqQueue}-retry`,
+      redisUrl: config.deadLetter.redisUrl,
+      queueName: `${config.deadLetter.queueName}-retry`,
       redisTimeoutMs: dlqSettings.redisTimeoutMs,
       policy: retryPolicy,
       deadLetters: countDeadLetters(deadLetters.store, metrics),

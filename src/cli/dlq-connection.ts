@@ -1,4 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
+import { DEAD_LETTER_SETTINGS, KAFKA_CONNECTION_SETTINGS } from '../config/worker-settings';
 import { dlqSettingsFromEnv, type DlqSettings } from '../config/dlq-settings';
 import { openDeadLetterStore, type OpenedDeadLetterStore } from '../dlq';
 
@@ -40,17 +41,20 @@ export function withConnectionOptions(command: Command, kafka = false): Command 
   command
     .option(
       '--redis-url <url>',
-      'Redis holding the dead letters (env REDIS_URL, default redis://127.0.0.1:6379)',
+      `Redis holding the dead letters (env REDIS_URL, default ${DEAD_LETTER_SETTINGS.REDIS_URL.defaultText})`,
     )
-    .option('--queue <name>', 'BullMQ queue of the dead letters (env DLQ_QUEUE, default emotion-stream-dlq)')
+    .option(
+      '--queue <name>',
+      `BullMQ queue of the dead letters (env DLQ_QUEUE, default ${DEAD_LETTER_SETTINGS.DLQ_QUEUE.defaultText})`,
+    )
     .option(
       '--timeout-ms <ms>',
-      'fail when Redis does not answer within this time (env DLQ_REDIS_TIMEOUT_MS, default 2000)',
+      `fail when Redis does not answer within this time (env DLQ_REDIS_TIMEOUT_MS, default ${DEAD_LETTER_SETTINGS.DLQ_REDIS_TIMEOUT_MS.defaultText})`,
     );
   if (kafka)
     command.option(
       '--brokers <list>',
-      'Kafka bootstrap brokers, comma-separated (env KAFKA_BROKERS, default 127.0.0.1:9092)',
+      `Kafka bootstrap brokers, comma-separated (env KAFKA_BROKERS, default ${KAFKA_CONNECTION_SETTINGS.KAFKA_BROKERS.defaultText})`,
     );
   return command;
 }

@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { KAFKA_CONNECTION_SETTINGS } from '../config/worker-settings';
 import { SingleBar } from 'cli-progress';
 import pino from 'pino';
 import { randomUUID } from 'node:crypto';
@@ -156,7 +157,7 @@ export function register(program: Command): void {
     .option(
       '-b, --brokers <list>',
       'Kafka bootstrap brokers, comma-separated (env KAFKA_BROKERS)',
-      env('KAFKA_BROKERS') ?? '127.0.0.1:9092',
+      env('KAFKA_BROKERS') ?? KAFKA_CONNECTION_SETTINGS.KAFKA_BROKERS.defaultText,
     )
     .option(
       '--schema-registry-url <url>',

@@ -1,4 +1,5 @@
 import { Option } from 'commander';
+import { LOG_LEVELS, WORKER_SETTING_TABLE } from '../config/worker-settings';
 import type { StreamConnection } from '../apps/stream-clients';
 import { ConfigError } from '../core';
 
@@ -19,11 +20,13 @@ export function streamOptions(): Option[] {
       "Kafka bootstrap brokers, comma-separated (TLS/SASL: the worker's KAFKA_SSL* and KAFKA_SASL* variables apply)",
     )
       .env('KAFKA_BROKERS')
-      .default('127.0.0.1:9092'),
-    new Option('--client-id <id>', 'Kafka client id').env('KAFKA_CLIENT_ID').default('emotion-stream'),
+      .default(WORKER_SETTING_TABLE.KAFKA_BROKERS.defaultText),
+    new Option('--client-id <id>', 'Kafka client id')
+      .env('KAFKA_CLIENT_ID')
+      .default(WORKER_SETTING_TABLE.KAFKA_CLIENT_ID.defaultText),
     new Option('--output-topic <topic>', 'topic of enriched events (what the worker writes)')
       .env('OUTPUT_TOPIC')
-      .default('tweets.emotions'),
+      .default(WORKER_SETTING_TABLE.OUTPUT_TOPIC.defaultText),
     new Option('--alert-topic <topic>', 'topic of emotion spike alerts (Avro, schemas/emotion-alert.avsc)')
       .env('ALERT_TOPIC')
       .default('emotion.alerts'),
@@ -33,8 +36,8 @@ export function streamOptions(): Option[] {
     ).env('SCHEMA_REGISTRY_URL'),
     new Option('--log-level <level>', 'pino log level')
       .env('LOG_LEVEL')
-      .default('info')
-      .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+      .default(WORKER_SETTING_TABLE.LOG_LEVEL.defaultText)
+      .choices(LOG_LEVELS),
   ];
 }
 

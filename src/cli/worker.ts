@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import { loadWorkerConfig } from '../config/worker-config';
-import { WORKER_DEAD_LETTER_SETTINGS, WORKER_SETTINGS, type SettingDoc } from '../config/worker-settings';
+import type { NamedSetting } from '../config/setting';
+import { WORKER_DEAD_LETTER_SETTINGS, WORKER_SETTINGS } from '../config/worker-settings';
 import { runWorkerUntilSignal } from '../apps/worker';
 import { fatalMessage } from './fatal-exit';
 
-function settingsHelp(title: string, settings: readonly SettingDoc[]): string {
+function settingsHelp(title: string, settings: readonly NamedSetting[]): string {
   const width = Math.max(...settings.map((setting) => setting.name.length));
   const lines = settings.map(
     (setting) => `  ${setting.name.padEnd(width)}  ${setting.description} [default: ${setting.defaultText}]`,

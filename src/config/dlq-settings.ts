@@ -1,78 +1,49 @@
-import { z } from 'zod';
-import { ConfigError } from '../core';
+import { parseSettings, pick, type SettingValues } from './setting';
+import { DEAD_LETTER_SETTINGS, KAFKA_CONNECTION_SETTINGS } from './worker-settings';
 
 /**
- * Settings of the dead-letter queue, the retries and `emotion-stream dlq`, read from the environment.
- * Every default is documented here and in `emotion-stream dlq --help`.
+ * Settings of the dead-letter queue, the retries and `emotion-stream dlq`, from the rows of
+ * DEAD_LETTER_SETTINGS (worker-settings.ts holds every default and description).
  */
 export interface DlqSettings {
-  /** Redis holding the dead letters. @defaultValue `redis://127.0.0.1:6379` (`REDIS_URL`) */
+  /** Redis holding the dead letters (`REDIS_URL`). */
   redisUrl: string;
-  /** BullMQ queue name of the dead letters; the retry queue is `<queueName>-retry`. @defaultValue `emotion-stream-dlq` (`DLQ_QUEUE`) */
+  /** BullMQ queue name of the dead letters; the retry queue is `<queueName>-retry` (`DLQ_QUEUE`). */
   queueName: string;
-  /** Kafka topic every dead letter is mirrored to; unset = no mirror. @defaultValue none (`DLQ_TOPIC`) */
+  /** Kafka topic every dead letter is mirrored to; unset = no mirror (`DLQ_TOPIC`). */
   mirrorTopic: string | undefined;
-  /** Largest mirror message; bigger entries leave their bytes out (they stay in Redis). @defaultValue 1000000 (`DLQ_MIRROR_MAX_BYTES`) */
+  /** Largest mirror message; bigger entries leave their bytes out (they stay in Redis) (`DLQ_MIRROR_MAX_BYTES`). */
   mirrorMaxBytes: number;
-  /** Bootstrap brokers for replay and the mirror. @defaultValue `127.0.0.1:9092` (`KAFKA_BROKERS`) */
+  /** Bootstrap brokers for replay and the mirror (`KAFKA_BROKERS`). */
   kafkaBrokers: string[];
-  /** How long one Redis operation may take before it counts as "Redis unavailable". @defaultValue 2000 (`DLQ_REDIS_TIMEOUT_MS`) */
+  /** How long one Redis operation may take before it counts as "Redis unavailable" (`DLQ_REDIS_TIMEOUT_MS`). */
   redisTimeoutMs: number;
-  /** Attempts of a transiently failing message before it is dead-lettered. @defaultValue 5 (`RETRY_MAX_ATTEMPTS`) */
+  /** Attempts of a transiently failing message before it is dead-lettered (`RETRY_MAX_ATTEMPTS`). */
   maxAttempts: number;
-  /** First backoff delay ceiling; doubles each attempt, with half jitter (core/retry-policy.ts). @defaultValue 200 (`RETRY_BASE_DELAY_MS`) */
+  /** First backoff delay ceiling; doubles each attempt, with half jitter (`RETRY_BASE_DELAY_MS`). */
   retryBaseDelayMs: number;
-  /** Longest backoff delay. @defaultValue 5000 (`RETRY_MAX_DELAY_MS`) */
+  /** Longest backoff delay (`RETRY_MAX_DELAY_MS`). */
   retryMaxDelayMs: number;
 }
 
-const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const TABLE = { ...DEAD_LETTER_SETTINGS, ...pick(KAFKA_CONNECTION_SETTINGS, ['KAFKA_BROKERS']) };
 
-const schema = z.object({
-  REDIS_URL: z
-    .string()
-    .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
-    .default('redis://127.0.0.1:6379'),
-  DLQ_QUEUE: z
-    .string()
-    .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only')
-    .default('emotion-stream-dlq'),
-  DLQ_TOPIC: z
-    .string()
-    .regex(/^[A-Za-z0-9._-]+$/, 'a Kafka topic name')
-    .optional(),
-  DLQ_MIRROR_MAX_BYTES: z.coerce.number().int().min(1024).default(1_000_000),
-  KAFKA_BROKERS: z.string().min(1).default('127.0.0.1:9092'),
-  DLQ_REDIS_TIMEOUT_MS: positiveInt(2000),
-  RETRY_MAX_ATTEMPTS: positiveInt(5),
-  RETRY_BASE_DELAY_MS: positiveInt(200),
-  RETRY_MAX_DELAY_MS: positiveInt(5000),
-});
-
-/** Parses the dead-letter settings; an empty variable counts as unset. Throws ConfigError naming the variable. */
-export function dlqSettingsFromEnv(env: Record<string, string | undefined>): DlqSettings {
-  const present = Object.fromEntries(
-    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
-  );
-  const parsed = schema.safeParse(present);
-  if (!parsed.success) {
-    const problems = parsed.error.issues
-      .map((issue) => `${issue.path.join('.')}: ${issue.message}`)
-      .join('; ');
-    throw new ConfigError(`invalid dead-letter settings: ${problems}`);
-  }
-  const s = parsed.data;
+/** The dead-letter settings out of parsed rows (the worker's, or the dead-letter table's own). */
+export function deadLetterSettingsFrom(values: SettingValues<typeof TABLE>): DlqSettings {
   return {
-    redisUrl: s.REDIS_URL,
-    queueName: s.DLQ_QUEUE,
-    mirrorTopic: s.DLQ_TOPIC,
-    mirrorMaxBytes: s.DLQ_MIRROR_MAX_BYTES,
-    kafkaBrokers: s.KAFKA_BROKERS.split(',')
-      .map((broker) => broker.trim())
-      .filter(Boolean),
-    redisTimeoutMs: s.DLQ_REDIS_TIMEOUT_MS,
-    maxAttempts: s.RETRY_MAX_ATTEMPTS,
-    retryBaseDelayMs: s.RETRY_BASE_DELAY_MS,
-    retryMaxDelayMs: s.RETRY_MAX_DELAY_MS,
+    redisUrl: values.REDIS_URL,
+    queueName: values.DLQ_QUEUE,
+    mirrorTopic: values.DLQ_TOPIC,
+    mirrorMaxBytes: values.DLQ_MIRROR_MAX_BYTES,
+    kafkaBrokers: values.KAFKA_BROKERS,
+    redisTimeoutMs: values.DLQ_REDIS_TIMEOUT_MS,
+    maxAttempts: values.RETRY_MAX_ATTEMPTS,
+    retryBaseDelayMs: values.RETRY_BASE_DELAY_MS,
+    retryMaxDelayMs: values.RETRY_MAX_DELAY_MS,
   };
+}
+
+/** Parses only the dead-letter settings (for `emotion-stream dlq`); one ConfigError names every invalid one. */
+export function dlqSettingsFromEnv(env: Record<string, string | undefined>): DlqSettings {
+  return deadLetterSettingsFrom(parseSettings(TABLE, env, [], 'dead-letter settings'));
 }

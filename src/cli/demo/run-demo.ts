@@ -1,4 +1,5 @@
 import { Kafka, logLevel } from 'kafkajs';
+import { DEAD_LETTER_SETTINGS, KAFKA_CONNECTION_SETTINGS } from '../../config/worker-settings';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { createAlertCodec } from '../../codec/alert-codec';
@@ -79,7 +80,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     ALERT_ALLOWED_LATENESS_MS: '5000',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
   };
-  const brokers = (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+  const brokers = (env.KAFKA_BROKERS ?? KAFKA_CONNECTION_SETTINGS.KAFKA_BROKERS.defaultText).split(',');
   const kafka = new Kafka({ clientId: 'emotion-stream-demo', brokers, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   const children: CliProcess[] = [];
@@ -177,7 +178,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       throw new DemoFailed(`produce failed; last lines of ${producer.logFile}:\n${producer.tail()}`);
 
     const dlq = await openDeadLetterStore({
-      redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+      redisUrl: env.REDIS_URL ?? DEAD_LETTER_SETTINGS.REDIS_URL.defaultText,
       queueName: dlqQueue,
       redisTimeoutMs: 5_000,
       mirrorTopic: undefined,

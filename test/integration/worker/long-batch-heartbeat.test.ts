@@ -36,7 +36,7 @@ test('a model run longer than the session timeout keeps the member in the group 
     },
   };
   const deadLetters = await openDeadLetterStore({
-    redisUrl: config.redisUrl,
+    redisUrl: config.deadLetter.redisUrl,
     queueName: topics.dlq,
     redisTimeoutMs: 2_000,
     mirrorTopic: undefined,

@@ -46,7 +46,7 @@ test('a flaky record comes out through the retry queue; a hopeless one is dead-l
   };
   const policy = { maxAttempts: 5, baseDelayMs: 50, maxDelayMs: 200 };
   const deadLetters = await openDeadLetterStore({
-    redisUrl: config.redisUrl,
+    redisUrl: config.deadLetter.redisUrl,
     queueName: topics.dlq,
     redisTimeoutMs: 2_000,
     mirrorTopic: undefined,
@@ -67,7 +67,7 @@ test('a flaky record comes out through the retry queue; a hopeless one is dead-l
   const retryPath = await openRetryPath({
     kafka: workerKafka,
     outputTopic: topics.output,
-    redisUrl: config.redisUrl,
+    redisUrl: config.deadLetter.redisUrl,
     queueName: `${topics.dlq}-retry`,
     redisTimeoutMs: 2_000,
     policy,

@@ -44,7 +44,7 @@ describe('dlqSettingsFromEnv', () => {
       ConfigError,
     );
     expect(() => dlqSettingsFromEnv({ REDIS_URL: 'localhost:6379', RETRY_MAX_ATTEMPTS: '0' })).toThrow(
-      /REDIS_URL.*RETRY_MAX_ATTEMPTS/,
+      /REDIS_URL[\s\S]*RETRY_MAX_ATTEMPTS/,
     );
     expect(() => dlqSettingsFromEnv({ DLQ_QUEUE: 'bad:name' })).toThrow(/DLQ_QUEUE/);
   });

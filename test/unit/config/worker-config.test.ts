@@ -5,7 +5,7 @@ import {
   loadWorkerConfig,
   WORKER_SETTING_NAMES,
 } from '../../../src/config/worker-config';
-import { WORKER_SETTINGS } from '../../../src/config/worker-settings';
+import { WORKER_DEAD_LETTER_SETTINGS, WORKER_SETTINGS } from '../../../src/config/worker-settings';
 import { DEFAULT_MODEL_DIR } from '../../../src/config/defaults';
 
 function configError(env: NodeJS.ProcessEnv): ConfigError {
@@ -65,7 +65,8 @@ describe('loadWorkerConfig: language settings', () => {
 
 describe('loadWorkerConfig', () => {
   it('documents exactly the settings it parses', () => {
-    expect(WORKER_SETTINGS.map((setting) => setting.name).sort()).toEqual([...WORKER_SETTING_NAMES].sort());
+    const documented = [...WORKER_SETTINGS, ...WORKER_DEAD_LETTER_SETTINGS].map((setting) => setting.name);
+    expect(documented.sort()).toEqual([...WORKER_SETTING_NAMES].sort());
   });
 
   it('gives the documented defaults for an empty environment', () => {
@@ -77,8 +78,14 @@ describe('loadWorkerConfig', () => {
       outputPartitions: undefined,
       groupId: 'emotion-stream',
       schemaRegistryUrl: undefined,
-      redisUrl: 'redis://127.0.0.1:6379',
-      dlqQueue: 'emotion-stream-dlq',
+      deadLetter: {
+        redisUrl: 'redis://127.0.0.1:6379',
+        queueName: 'emotion-stream-dlq',
+        mirrorTopic: undefined,
+        maxAttempts: 5,
+        retryBaseDelayMs: 200,
+        retryMaxDelayMs: 5000,
+      },
       batchMaxSize: 16,
       batchMaxWaitMs: 20,
       chunkSize: 256,
