@@ -30,6 +30,9 @@ interface AlertFlags extends StreamFlags {
   httpHost: string;
 }
 
+// The detector's defaults live in its options schema (alerts/alert-options.ts); the flags show them.
+const DEFAULTS = spikeDetectorOptions();
+
 function detectorFrom(flags: AlertFlags) {
   const labels = commaList(flags.labels);
   const groupBy = commaList(flags.groupBy);
@@ -76,47 +79,47 @@ export function register(program: Command): void {
     .addOption(
       new Option('--labels <list>', 'watched emotion labels, comma-separated (one rule each)')
         .env('ALERT_LABELS')
-        .default('anger,fear'),
+        .default(DEFAULTS.rules.map((rule) => rule.label).join(',')),
     )
     .addOption(
       new Option('--window-ms <ms>', 'tumbling window size (event time)')
         .env('ALERT_WINDOW_MS')
-        .default('60000'),
+        .default(String(DEFAULTS.windowMs)),
     )
     .addOption(
       new Option('--baseline-windows <n>', 'windows before the evaluated one that form the baseline')
         .env('ALERT_BASELINE_WINDOWS')
-        .default('15'),
+        .default(String(DEFAULTS.baselineWindows)),
     )
     .addOption(
       new Option('--min-ratio <x>', 'window share / baseline share needed to fire (> 1)')
         .env('ALERT_MIN_RATIO')
-        .default('2'),
+        .default(String(DEFAULTS.rules[0].minRatio)),
     )
     .addOption(
       new Option('--min-count <n>', 'events of the label needed in the window to fire')
         .env('ALERT_MIN_COUNT')
-        .default('20'),
+        .default(String(DEFAULTS.rules[0].minCount)),
     )
     .addOption(
       new Option('--cooldown-ms <ms>', 'after a firing, quiet time (event time) for the same label and group')
         .env('ALERT_COOLDOWN_MS')
-        .default('600000'),
+        .default(String(DEFAULTS.rules[0].cooldownMs)),
     )
     .addOption(
       new Option('--lateness-ms <ms>', 'how late (event time) an event may arrive and still count')
         .env('ALERT_ALLOWED_LATENESS_MS')
-        .default('30000'),
+        .default(String(DEFAULTS.allowedLatenessMs)),
     )
     .addOption(
       new Option('--idle-ms <ms>', 'after this long without events the clock closes windows')
         .env('ALERT_IDLE_ADVANCE_MS')
-        .default('10000'),
+        .default(String(DEFAULTS.idleAdvanceMs)),
     )
     .addOption(
       new Option('--min-baseline-events <n>', 'no rule fires before the baseline holds this many events')
         .env('ALERT_MIN_BASELINE_EVENTS')
-        .default('50'),
+        .default(String(DEFAULTS.minBaselineEvents)),
     )
     .addOption(
       new Option(
@@ -124,7 +127,7 @@ export function register(program: Command): void {
         'events created further than this ahead of the wall clock are counted as skewed and ignored',
       )
         .env('ALERT_MAX_CLOCK_SKEW_MS')
-        .default('300000'),
+        .default(String(DEFAULTS.maxFutureSkewMs)),
     )
     .addOption(
       new Option(
@@ -132,7 +135,7 @@ export function register(program: Command): void {
         'events created longer than this before the wall clock are counted as skewed and ignored',
       )
         .env('ALERT_MAX_EVENT_AGE_MS')
-        .default('86400000'),
+        .default(String(DEFAULTS.maxEventAgeMs)),
     )
     .addOption(
       new Option(
@@ -140,7 +143,7 @@ export function register(program: Command): void {
         `dimensions to alert on, comma-separated: ${groupDimensions.join(', ')}`,
       )
         .env('ALERT_GROUP_BY')
-        .default('all'),
+        .default(DEFAULTS.groupBy.join(',')),
     )
     .addOption(
       new Option('--http-port <port>', 'port of /metrics (Prometheus), /healthz and /readyz; 0 = none')

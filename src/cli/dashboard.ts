@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { spikeDetectorOptions } from '../alerts/alert-options';
 import { runDashboardUntilSignal } from '../apps/dashboard';
 import { exitSoonIfStillRunning } from './fatal-exit';
 import { commaList, streamConnection, streamOptions, wholeNumber, type StreamFlags } from './stream-flags';
@@ -35,7 +36,11 @@ export function register(program: Command): void {
     .addOption(
       new Option('--labels <list>', 'watched labels named in the page (as given to `alerts`)')
         .env('ALERT_LABELS')
-        .default('anger,fear'),
+        .default(
+          spikeDetectorOptions()
+            .rules.map((rule) => rule.label)
+            .join(','),
+        ),
     )
     .action(async (flags: DashboardFlags) => {
       const port = wholeNumber(
