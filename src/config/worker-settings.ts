@@ -116,7 +116,7 @@ export const WORKER_SETTINGS: readonly SettingDoc[] = [
     name: 'BATCH_MAX_SIZE',
     defaultText: '16',
     description:
-      'Most texts per model run (micro-batch size). 16 suits the int8 default model on a CPU: larger batches pad more and its dynamic quantization makes scores shift slightly with batch size (see models/README.md).',
+      'Most texts per model run (micro-batch size). 16 suits the int8 default model on a CPU: larger batches pad more (its scores do not depend on the batch size: see models/README.md).',
   },
   {
     name: 'BATCH_MAX_WAIT_MS',
