@@ -3,19 +3,22 @@
 
 `onnxruntime.quantization.quantize_dynamic` puts a DynamicQuantizeLinear before the MatMulIntegers that read a
 tensor: one scale and zero point for the whole padded [batch, sequence, hidden] tensor, so a text's int8 activations
-(and its scores) depend on its batch-mates and on the padding. This script replaces each one by a per-row
-(per-token) asymmetric uint8 quantization over the hidden axis, on the tensor flattened to [rows, hidden]:
+(and its scores) depend on its batch-mates and on the padding. This script replaces each one by a per-row (per-token) uint8 quantization over the hidden
+axis, on the tensor flattened to [rows, hidden]:
 
-    lo, hi  = min(ReduceMin(x, axis 1), 0), max(ReduceMax(x, axis 1), 0)      per row
-    scale   = max((hi - lo) / 255, 1e-12);  zp = Round(-lo / scale)             per row
-    x_q     = QuantizeLinear(x, scale, zp, axis 0)                              uint8, one pass
-    y       = (Cast(MatMulInteger(x_q, W_q)) - zp x colsum(W_q)) * (scale x w_scale)
+    symmetric (default):   scale = max(max|x| / 127, 1e-12),  zp = 128                       per row
+    asymmetric (--asymmetric-where, by default the GELU outputs, nearly all >= -0.17):
+                           lo, hi = min(rowmin, 0), max(rowmax, 0)
+                           scale = max((hi - lo) / 255, 1e-12),  zp = Round(-lo / scale)      per row
+    x_q = QuantizeLinear(x, scale, zp, axis 0)                                                one pass
+    z   = MatMulIntegerToFloat(x_q, W_q, a_scale 1, w_scale[, a_zero_point 128])           com.microsoft
+    y   = (z - zp x colsum(W_q) x w_scale) x scale          (the zp term only for asymmetric rows)
 
-(MatMulInteger takes only a scalar zero point for its first input, hence the zp x colsum correction; W_q's zero
-points are 0.) Every row then depends on its own values only, and the integer products are exact, so a text gets
-the same scores alone, in any batch, with any padding. With `--symmetric`, rows use a fixed zero point 128 and
-scale max|x| / 127 instead (fewer nodes, less accurate: see models/README.md). MatMulIntegers that read the same
-tensor (query, key, value) are merged into one over concatenated weights, then split.
+(MatMulInteger/MatMulIntegerToFloat take only a scalar zero point and scale for their first input, hence the
+per-row scale after the product and the zp x colsum correction; W_q's zero points are 0.) Every row then depends on
+its own values only, and the integer products are exact, so a text gets the same scores alone, in any batch, with
+any padding. The products that read the same tensor (query, key, value) are merged into one over concatenated
+weights, then split. Which tensors get which scheme, and what each costs: models/README.md.
 
 The int8 weights, their per-channel scales and every other node are kept as they are, so the rewrite needs no
 checkpoint: its input is the previously shipped artifact.
