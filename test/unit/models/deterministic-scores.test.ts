@@ -2,9 +2,8 @@ import { DEFAULT_MODEL_DIR } from '../../../src/config/defaults';
 import { fromPackageRoot } from '../../../src/config/package-root';
 import type { EmotionResult } from '../../../src/core';
 import { InferenceEngine } from '../../../src/inference';
-import { readLabelledFile } from '../../../src/inference/evaluation';
 import { createClassifier } from '../../../src/pipeline/batched-classifier';
-import { VALIDATION_SPLIT_PATH } from '../../support/validation-split';
+import { differences, seeded, shuffled, validationSample } from '../../support/determinism';
 
 // Issue 17: a text's label and scores must not depend on how it is batched. Over 600 validation texts
 // with the shipped default model, each text classified alone is the reference; the same texts in random
@@ -14,28 +13,6 @@ import { VALIDATION_SPLIT_PATH } from '../../support/validation-split';
 // within 1e-4. The int8 default before 2026.12.01 (activations quantized per batch tensor) fails this.
 const MODEL_DIR = fromPackageRoot(DEFAULT_MODEL_DIR);
 const TEXTS = 600;
-const TOLERANCE = 1e-4;
-
-/** mulberry32: a small seeded generator, so a failure replays exactly. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function shuffled<T>(items: readonly T[], random: () => number): T[] {
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i -= 1) {
-    const j = Math.floor(random() * (i + 1));
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
-}
 
 /** Consecutive chunks of random sizes in [2, 64] (the last may be shorter). */
 function randomChunks<T>(items: readonly T[], random: () => number): T[][] {
@@ -48,28 +25,6 @@ function randomChunks<T>(items: readonly T[], random: () => number): T[][] {
   return chunks;
 }
 
-/** Every text whose label or any score moved against the reference, worst first, as readable lines. */
-function differences(reference: readonly EmotionResult[], found: ReadonlyMap<number, EmotionResult | Error>): string[] {
-  const moved: Array<{ line: string; diff: number }> = [];
-  for (const [text, other] of found) {
-    if (other instanceof Error) {
-      moved.push({ line: `text ${text} failed: ${other.message}`, diff: Infinity });
-      continue;
-    }
-    const alone = reference[text];
-    const diff = Math.max(
-      ...Object.keys(alone.scores).map((label) => Math.abs(alone.scores[label] - other.scores[label])),
-    );
-    if (other.label !== alone.label || !(diff <= TOLERANCE)) {
-      moved.push({
-        line: `text ${text}: alone ${alone.label}, here ${other.label}, max score diff ${diff.toExponential(2)}`,
-        diff,
-      });
-    }
-  }
-  return moved.sort((a, b) => b.diff - a.diff).map((m) => m.line);
-}
-
 describe('default model scores do not depend on batching (issue 17)', () => {
   let texts: string[];
   let ids: number[][];
@@ -78,10 +33,7 @@ describe('default model scores do not depend on batching (issue 17)', () => {
   const indices = (): number[] => texts.map((_, i) => i);
 
   beforeAll(async () => {
-    const examples = await readLabelledFile(VALIDATION_SPLIT_PATH);
-    texts = shuffled(examples, seeded(17))
-      .slice(0, TEXTS)
-      .map((example) => example.text);
+    texts = await validationSample(TEXTS);
     engine = await InferenceEngine.load({ modelDir: MODEL_DIR, workers: 1, intraOpThreads: 1 });
     ids = texts.map((text) => engine.encode(text));
     alone = [];
