@@ -5,6 +5,7 @@
 // their median. Several --model folders are timed in turn within each round.
 // Build the baseline first (random weights, full DistilBERT-base size, outside the repo):
 //   .venv/bin/python scripts/fixtures/build_tiny_model.py --full-size --out /tmp/distilbert-base-random
+//   (without torch: python scripts/fixtures/build_distilbert_base_onnx.py /tmp/distilbert-base-random models/emotion-minilm-l3)
 //   npm run bench:model -- --baseline /tmp/distilbert-base-random [--model DIR] [--rounds 3]
 import { Command } from 'commander';
 import { execFile } from 'node:child_process';

@@ -199,7 +199,7 @@ const WORKER_ONLY_SETTINGS = {
     16,
     1,
     4096,
-    'Most texts per model run (micro-batch size). 16 suits the int8 default model on a CPU: larger batches pad more and its dynamic quantization makes scores shift slightly with batch size (see models/README.md).',
+    'Most texts per model run (micro-batch size). 16 suits the int8 default model on a CPU: larger batches pad more (its scores do not depend on the batch size: see models/README.md).',
   ),
   BATCH_MAX_WAIT_MS: integer(20, 0, 60_000, 'Longest a text waits for its micro-batch to fill, in ms.'),
   PIPELINE_CHUNK_SIZE: integer(

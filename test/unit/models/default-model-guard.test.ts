@@ -6,10 +6,9 @@ import { VALIDATION_SPLIT_PATH } from '../../support/validation-split';
 
 // Issue 4's guard: the committed default model, loaded the way users load it (no --model), must keep
 // its validation accuracy through `emotion-stream eval`, so no later change degrades it silently.
-// The floors sit just under what the model measures here (accuracy 0.9395, macro-F1 0.9188), well
-// above the issue's 0.93: a drop of more than ~7 of the 2 000 texts fails. (int8 scores move by a
-// few texts with batch composition, which the micro-batcher's timing can change: 0.938-0.940 across
-// eval settings; see models/README.md.)
+// The floors sit just under what the model measures here (accuracy 0.9395, macro-F1 0.9187 at every
+// batch size: its activations are quantized per token, see deterministic-scores.test.ts), well above
+// the issue's 0.93: a drop of more than ~7 of the 2 000 texts fails.
 // The split is a test fixture (test/fixtures/emotion; EMOTION_DATA_DIR overrides).
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const VAL = VALIDATION_SPLIT_PATH;
