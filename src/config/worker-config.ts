@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { ConfigError, normalizeLanguageTag, shownSettingValue } from '../core';
+import { ConfigError, normalizeLanguageTag, shownSettingValue, unclassifiedTopicOf } from '../core';
 import { DEFAULT_MODEL_DIR } from './defaults';
 import { DEFAULT_LANGUAGE_SETTINGS, UNDETERMINED_POLICIES, type LanguageSettings } from './language-settings';
 import { fromPackageRoot } from './package-root';
@@ -21,6 +21,8 @@ export interface WorkerConfig {
   kafka: KafkaConnectionConfig;
   inputTopic: string;
   outputTopic: string;
+  /** Where the tweets the language gate keeps from the model go (TweetUnclassified records). */
+  unclassifiedTopic: string;
   /** Undefined: create the output topic with the input topic's partition count. */
   outputPartitions?: number;
   /** Undefined: the broker's default. */
@@ -151,6 +153,7 @@ const schema = z.object({
   KAFKA_SESSION_TIMEOUT_MS: integer(30_000, 6_000, 300_000),
   INPUT_TOPIC: text('tweets'),
   OUTPUT_TOPIC: text('tweets.emotions'),
+  UNCLASSIFIED_TOPIC: optionalText,
   OUTPUT_PARTITIONS: optionalInteger(1, 10_000),
   OUTPUT_REPLICATION_FACTOR: optionalInteger(1, 100),
   OUTPUT_MAX_REQUEST_BYTES: integer(1_000_000, 1024, 100 * 1024 * 1024),
@@ -212,6 +215,11 @@ function crossFieldProblems(env: Record<string, string | undefined>): string[] {
   const output = env.OUTPUT_TOPIC?.trim() || 'tweets.emotions';
   if (input === output)
     problems.push(`  OUTPUT_TOPIC: must differ from INPUT_TOPIC (both ${JSON.stringify(input)})`);
+  const unclassified = env.UNCLASSIFIED_TOPIC?.trim() || unclassifiedTopicOf(output);
+  if (unclassified === input || unclassified === output)
+    problems.push(
+      `  UNCLASSIFIED_TOPIC: must differ from INPUT_TOPIC and OUTPUT_TOPIC (got ${JSON.stringify(unclassified)})`,
+    );
   return problems;
 }
 
@@ -299,6 +307,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     kafka: connectionFrom(e),
     inputTopic: e.INPUT_TOPIC,
     outputTopic: e.OUTPUT_TOPIC,
+    unclassifiedTopic: e.UNCLASSIFIED_TOPIC ?? unclassifiedTopicOf(e.OUTPUT_TOPIC),
     outputPartitions: e.OUTPUT_PARTITIONS,
     outputReplicationFactor: e.OUTPUT_REPLICATION_FACTOR,
     outputMaxRequestBytes: e.OUTPUT_MAX_REQUEST_BYTES,

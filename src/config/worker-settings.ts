@@ -74,14 +74,20 @@ export const WORKER_SETTINGS: readonly SettingDoc[] = [
     description: 'Topic the enriched events are written to (key = tweet id).',
   },
   {
+    name: 'UNCLASSIFIED_TOPIC',
+    defaultText: '<OUTPUT_TOPIC>.unclassified',
+    description:
+      'Topic of the tweets the language gate keeps from the model (schemas/tweet-unclassified.avsc, key = tweet id, with the reason and language); created like the output topic.',
+  },
+  {
     name: 'OUTPUT_PARTITIONS',
     defaultText: "the input topic's count",
-    description: 'Partitions of the output topic when the worker has to create it.',
+    description: 'Partitions of the output (and unclassified) topic when the worker has to create it.',
   },
   {
     name: 'OUTPUT_REPLICATION_FACTOR',
     defaultText: "the broker's default",
-    description: 'Replication factor of the output topic when the worker creates it.',
+    description: 'Replication factor of the output (and unclassified) topic when the worker creates it.',
   },
   {
     name: 'OUTPUT_MAX_REQUEST_BYTES',
