@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { createAlertCodec } from '../codec/alert-codec';
 import { createDashboardServer } from '../dashboard/dashboard-server';
 import { createDashboardFeed } from '../dashboard/dashboard-feed';
-import { settleWithin } from '../core';
+import { settleWithin, unclassifiedTopicOf } from '../core';
 import { createLogger } from '../telemetry/logger';
 import { FATAL_CLEANUP_DEADLINE_MS } from './fatal-exit';
 import {
@@ -23,6 +23,7 @@ function displayHost(host: string): string {
 }
 
 interface DashboardFlags extends StreamFlags {
+  unclassifiedTopic?: string;
   port?: string;
   host: string;
   labels: string;
@@ -34,12 +35,19 @@ export function register(program: Command): void {
     .command('dashboard')
     .description(
       'Serve a live dashboard: per-emotion rates, recent spike alerts, sample tweets per emotion, throughput and lag, ' +
-        'pushed to the browser with server-sent events from the output and alert topics. Open http://localhost:<port>/. ' +
+        'the share of tweets not classified (per language), ' +
+        'pushed to the browser with server-sent events from the output, unclassified and alert topics. Open http://localhost:<port>/. ' +
         'Serves this host only unless --host says otherwise; set DASHBOARD_TOKEN (environment only) to require a token: ' +
         'open the page once as /?token=<token>, a cookie keeps the access.',
     );
   for (const option of streamOptions()) command.addOption(option);
   command
+    .addOption(
+      new Option(
+        '--unclassified-topic <topic>',
+        "the worker's topic of tweets not classified because of their language (default <output-topic>.unclassified)",
+      ).env('UNCLASSIFIED_TOPIC'),
+    )
     .addOption(new Option('--port <port>', 'HTTP port (env DASHBOARD_PORT, else HTTP_PORT, else 8080)'))
     .addOption(
       new Option('--host <address>', 'address to listen on (containers: 0.0.0.0)')
@@ -66,6 +74,7 @@ export function register(program: Command): void {
       const codec = await outputCodecFrom(flags);
       const alertCodec = createAlertCodec();
       const watchedLabels = commaList(flags.labels);
+      const unclassifiedTopic = flags.unclassifiedTopic?.trim() || unclassifiedTopicOf(flags.outputTopic);
       const server = createDashboardServer(
         {
           port,
@@ -73,7 +82,12 @@ export function register(program: Command): void {
           // From the environment only: a flag would show in `ps` and shell history.
           token: process.env.DASHBOARD_TOKEN?.trim() || undefined,
           viewers: { maxClients },
-          info: { outputTopic: flags.outputTopic, alertTopic: flags.alertTopic, watchedLabels },
+          info: {
+            outputTopic: flags.outputTopic,
+            unclassifiedTopic,
+            alertTopic: flags.alertTopic,
+            watchedLabels,
+          },
         },
         logger,
       );
@@ -89,12 +103,14 @@ export function register(program: Command): void {
       const feed = createDashboardFeed(
         {
           outputTopic: flags.outputTopic,
+          unclassifiedTopic,
           alertTopic: flags.alertTopic,
           groupPrefix: 'emotion-stream-dashboard',
         },
         {
           kafka,
           decoder: codec.tweetEmotionDecoder,
+          decodeUnclassified: (value) => codec.tweetUnclassifiedDecoder.decode(value),
           decodeAlert: (value) => alertCodec.decode(value),
           sink: server,
           logger,
