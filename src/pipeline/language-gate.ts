@@ -52,7 +52,36 @@ export function createLanguageGate(options: LanguageGateOptions): LanguageGate {
   };
 }
 
-const REASONS: Record<Exclude<LanguageDecision['outcome'], 'classify'>, UnclassifiedReason> = {
+/** A decision that keeps the tweet from the model. */
+export type UnclassifiedDecision = LanguageDecision & { outcome: 'unsupported' | 'undetermined' };
+
+const isUnclassified = (decision: LanguageDecision): decision is UnclassifiedDecision =>
+  decision.outcome !== 'classify';
+
+/**
+ * Splits decoded tweets by the gate: those for the model, and those it cannot read (with their decision).
+ * Without a gate every tweet is for the model. `onDecision` sees each decision (span attributes).
+ */
+export function splitByLanguage<T extends { envelope: Envelope; tweet: Tweet }>(
+  items: readonly T[],
+  gate: LanguageGate | undefined,
+  onDecision: (envelope: Envelope, decision: LanguageDecision) => void,
+): { forModel: T[]; kept: Array<T & { decision: UnclassifiedDecision }>; decisions: LanguageDecision[] } {
+  if (!gate) return { forModel: [...items], kept: [], decisions: [] };
+  const forModel: T[] = [];
+  const kept: Array<T & { decision: UnclassifiedDecision }> = [];
+  const decisions: LanguageDecision[] = [];
+  for (const item of items) {
+    const decision = gate.decide(item.tweet);
+    decisions.push(decision);
+    onDecision(item.envelope, decision);
+    if (isUnclassified(decision)) kept.push({ ...item, decision });
+    else forModel.push(item);
+  }
+  return { forModel, kept, decisions };
+}
+
+const REASONS: Record<UnclassifiedDecision['outcome'], UnclassifiedReason> = {
   unsupported: 'UNSUPPORTED_LANGUAGE',
   undetermined: 'UNDETERMINED_LANGUAGE',
 };
@@ -61,7 +90,7 @@ const REASONS: Record<Exclude<LanguageDecision['outcome'], 'classify'>, Unclassi
 export function notClassified(
   envelope: Envelope,
   tweet: Tweet,
-  decision: LanguageDecision & { outcome: 'unsupported' | 'undetermined' },
+  decision: UnclassifiedDecision,
   model: ModelInfo,
   gate: Pick<LanguageGate, 'modelLanguages'>,
   processedAt: number,

@@ -17,7 +17,7 @@ import { checkRecordLimits, DEFAULT_RECORD_LIMITS, type RecordLimits } from '../
 import type { LanguageDecision } from '../language';
 import { semconv, type ChunkTrace, type TraceStage } from '../telemetry';
 import { enrich } from './enrich';
-import { notClassified, type LanguageGate } from './language-gate';
+import { notClassified, splitByLanguage, type LanguageGate } from './language-gate';
 import type { RetryPolicy } from '../core';
 import type { StopSignal } from './stop-signal';
 import { withRetries } from './with-retries';
@@ -100,6 +100,7 @@ export const copyInputHeaders: OutputHeaders = (envelope) =>
       (entry): entry is [string, HeaderValue] => entry[1] !== undefined,
     ),
   );
+
 /** The broker would refuse the record on its own (MESSAGE_TOO_LARGE, not retriable): poison, not a failed round. */
 function oversize(record: OutputRecord, limit: OutputSizeLimit): PoisonMessageError | undefined {
   const bytes = recordBytes(record);
@@ -110,31 +111,6 @@ function oversize(record: OutputRecord, limit: OutputSizeLimit): PoisonMessageEr
     { stage: 'produce' },
   );
 }
-
-/** Splits the decoded tweets by the language gate: those for the model, and those it cannot read. */
-function gate(
-  tweets: ReadonlyArray<{ envelope: Envelope; tweet: Tweet }>,
-  language: LanguageGate | undefined,
-  annotate: (envelope: Envelope, decision: LanguageDecision) => void,
-) {
-  const forModel: Array<{ envelope: Envelope; tweet: Tweet }> = [];
-  const kept: Array<{ envelope: Envelope; tweet: Tweet; decision: Unclassified }> = [];
-  const decisions: LanguageDecision[] = [];
-  for (const item of tweets) {
-    if (!language) {
-      forModel.push(item);
-      continue;
-    }
-    const decision = language.decide(item.tweet);
-    decisions.push(decision);
-    annotate(item.envelope, decision);
-    if (decision.outcome === 'classify') forModel.push(item);
-    else kept.push({ ...item, decision: decision as Unclassified });
-  }
-  return { forModel, kept, decisions };
-}
-
-type Unclassified = LanguageDecision & { outcome: 'unsupported' | 'undetermined' };
 
 /** One record to encode: an enriched event for the output topic, or a not-classified tweet for the gate's topic. */
 interface EncodeItem {
@@ -187,7 +163,7 @@ export async function processChunk(
     else deadLetters.push({ envelope, ...attempt });
   });
 
-  const { forModel, kept, decisions } = gate(tweets, stages.language, (envelope, decision) => {
+  const { forModel, kept, decisions } = splitByLanguage(tweets, stages.language, (envelope, decision) => {
     const index = position.get(envelope);
     if (trace && index !== undefined)
       trace.annotateMessage(index, {
