@@ -12,10 +12,13 @@ import {
   type StreamConnection,
 } from './stream-clients';
 
-// Wiring only: settings -> dashboard server (the page, SSE) + feed (the topics) -> run until a signal.
+// Wiring only: settings -> dashboard server (the page, SSE) + feed (output, unclassified and alert
+// topics) -> run until a signal.
 
 export interface DashboardAppSettings {
   stream: StreamConnection;
+  /** The worker's topic of tweets not classified because of their language. */
+  unclassifiedTopic: string;
   port: number;
   host: string;
   /** Required from browsers when set (DASHBOARD_TOKEN; from the environment only). */
@@ -59,6 +62,7 @@ export async function runDashboardUntilSignal(
         viewers: { maxClients: settings.maxClients },
         info: {
           outputTopic: stream.outputTopic,
+          unclassifiedTopic: settings.unclassifiedTopic,
           alertTopic: stream.alertTopic,
           watchedLabels: settings.watchedLabels,
         },
@@ -70,12 +74,14 @@ export async function runDashboardUntilSignal(
     feed = createDashboardFeed(
       {
         outputTopic: stream.outputTopic,
+        unclassifiedTopic: settings.unclassifiedTopic,
         alertTopic: stream.alertTopic,
         groupPrefix: 'emotion-stream-dashboard',
       },
       {
         kafka: await reachableKafka(stream, logger),
         decoder: codec.tweetEmotionDecoder,
+        decodeUnclassified: (value) => codec.tweetUnclassifiedDecoder.decode(value),
         decodeAlert: (value) => alertCodec.decode(value),
         sink: server,
         logger,

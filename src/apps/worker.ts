@@ -6,6 +6,8 @@ import { consumerLagSource, probeRedis, redisReadinessCheck, startOpsServer } fr
 import { createClassifier } from '../pipeline/batched-classifier';
 import { createKafkaClient } from '../kafka/kafka-client';
 import { probeKafka } from '../kafka/kafka-probe';
+import { resolveModelLanguages } from '../language';
+import { createLanguageGate } from '../pipeline/language-gate';
 import { countDeadLetters, metricsObserver } from '../pipeline/metrics-observer';
 import { CLEANUP_DEADLINE_MS, closeInOrder, settleWithin, TIMED_OUT, type Cleanup } from '../core';
 import { copyInputHeaders } from '../pipeline/process-chunk';
@@ -80,6 +82,7 @@ export async function startWorker(
       schemaRegistryAuth: config.schemaRegistryAuth,
       inputTopic: config.inputTopic,
       outputTopic: config.outputTopic,
+      unclassifiedTopic: config.unclassifiedTopic,
       inputWriterSchemaPath: config.inputWriterSchemaPath,
       maxTextBytes: config.maxTextBytes,
     });
@@ -116,7 +119,24 @@ export async function startWorker(
     classifier.onBatch((stats) => metrics.batchSize.observe(stats.size));
     classifier.onInference((seconds) => metrics.inferenceLatency.observe(seconds));
     metrics.observeQueueDepth(() => classifier.queueDepth());
-    const observer = metricsObserver(metrics, config.outputTopic);
+    const observer = metricsObserver(metrics);
+    // LANGUAGE_GATE=false: no gate, every tweet is classified (the behaviour before issue 19).
+    const language = config.language.gate
+      ? createLanguageGate({
+          settings: config.language,
+          supported: resolveModelLanguages(classifier.model, config.language.modelLanguages, (message) =>
+            logger.warn(message),
+          ),
+          topic: config.unclassifiedTopic,
+          encoder: codec.unclassifiedEncoder,
+        })
+      : undefined;
+    logger.info(
+      language
+        ? { gate: true, modelLanguages: language.modelLanguages, unclassifiedTopic: language.topic }
+        : { gate: false },
+      'language gate',
+    );
 
     // Transient failures: a couple of quick tries in-process, then the BullMQ retry queue (with
     // backoff, off the hot path), then the dead-letter store. RETRY_MAX_ATTEMPTS counts them all.
@@ -129,7 +149,6 @@ export async function startWorker(
     };
     const retryPath = await openRetryPath({
       kafka,
-      outputTopic: config.outputTopic,
       redisUrl: config.deadLetter.redisUrl,
       queueName: `${config.deadLetter.queueName}-retry`,
       redisTimeoutMs: dlqSettings.redisTimeoutMs,
@@ -141,6 +160,8 @@ export async function startWorker(
         decoder: codec.decoder,
         classifier,
         encoder: codec.encoder,
+        outputTopic: config.outputTopic,
+        language,
         outputHeaders: copyInputHeaders,
         retry: retryPolicy,
         now: Date.now,
@@ -165,6 +186,7 @@ export async function startWorker(
       decoder: codec.decoder,
       encoder: codec.encoder,
       classifier,
+      language,
       deadLetter: retryPath.sink,
       logger,
       backpressure: {

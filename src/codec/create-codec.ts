@@ -1,5 +1,11 @@
 import avro from 'avsc';
-import type { TweetDecoder, TweetEmotionDecoder, TweetEmotionEncoder, TweetUnclassifiedEncoder } from '../core';
+import {
+  unclassifiedTopicOf,
+  type TweetDecoder,
+  type TweetEmotionDecoder,
+  type TweetEmotionEncoder,
+  type TweetUnclassifiedEncoder,
+} from '../core';
 import { ConfigError } from '../core';
 import { ConfluentRecordReader, RawRecordReader, type RecordReader } from './record-readers';
 import { RecordWriter } from './record-writer';
@@ -84,8 +90,8 @@ export interface Codec {
   tweetUnclassifiedDecoder: TweetUnclassifiedDecoder;
 }
 
-/** The unclassified topic when none is configured: beside the output topic. */
-export const unclassifiedTopicOf = (outputTopic: string): string => `${outputTopic}.unclassified`;
+// One home in core (the worker's settings use it too); re-exported for the codec's callers.
+export { unclassifiedTopicOf };
 
 export const subjectOf = (topic: string): string => `${topic}-value`;
 

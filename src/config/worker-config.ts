@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { deadLetterSettingsFrom, type DlqSettings } from './dlq-settings';
 import type { LanguageSettings } from './language-settings';
+import { unclassifiedTopicOf } from '../core';
 import { fromPackageRoot } from './package-root';
 import { schemaRegistryConnection, type RegistryCredentials } from './schema-registry-settings';
 import { parseSettings, type SettingValues } from './setting';
@@ -21,6 +22,8 @@ export interface WorkerConfig {
   kafka: KafkaConnectionConfig;
   inputTopic: string;
   outputTopic: string;
+  /** Where the tweets the language gate keeps from the model go (TweetUnclassified records). */
+  unclassifiedTopic: string;
   /** Undefined: create the output topic with the input topic's partition count. */
   outputPartitions?: number;
   /** Undefined: the broker's default. */
@@ -84,6 +87,11 @@ function crossFieldProblems(env: Record<string, string | undefined>): string[] {
   const output = env.OUTPUT_TOPIC?.trim() || WORKER_SETTING_TABLE.OUTPUT_TOPIC.defaultText;
   if (input === output)
     problems.push(`  OUTPUT_TOPIC: must differ from INPUT_TOPIC (both ${JSON.stringify(input)})`);
+  const unclassified = env.UNCLASSIFIED_TOPIC?.trim() || unclassifiedTopicOf(output);
+  if (unclassified === input || unclassified === output)
+    problems.push(
+      `  UNCLASSIFIED_TOPIC: must differ from INPUT_TOPIC and OUTPUT_TOPIC (got ${JSON.stringify(unclassified)})`,
+    );
   return problems;
 }
 
@@ -135,6 +143,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     kafka: connectionFrom(e),
     inputTopic: e.INPUT_TOPIC,
     outputTopic: e.OUTPUT_TOPIC,
+    unclassifiedTopic: e.UNCLASSIFIED_TOPIC ?? unclassifiedTopicOf(e.OUTPUT_TOPIC),
     outputPartitions: e.OUTPUT_PARTITIONS,
     outputReplicationFactor: e.OUTPUT_REPLICATION_FACTOR,
     outputMaxRequestBytes: e.OUTPUT_MAX_REQUEST_BYTES,

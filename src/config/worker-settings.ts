@@ -106,17 +106,21 @@ const WORKER_ONLY_SETTINGS = {
   ),
   INPUT_TOPIC: text('tweets', 'Topic of raw tweets (Avro) to consume.'),
   OUTPUT_TOPIC: text('tweets.emotions', 'Topic the enriched events are written to (key = tweet id).'),
+  UNCLASSIFIED_TOPIC: optionalText(
+    'Topic of the tweets the language gate keeps from the model (schemas/tweet-unclassified.avsc, key = tweet id, with the reason and language); created like the output topic.',
+    '<OUTPUT_TOPIC>.unclassified',
+  ),
   OUTPUT_PARTITIONS: optionalInteger(
     1,
     10_000,
     "the input topic's count",
-    'Partitions of the output topic when the worker has to create it.',
+    'Partitions of the output (and unclassified) topic when the worker has to create it.',
   ),
   OUTPUT_REPLICATION_FACTOR: optionalInteger(
     1,
     100,
     "the broker's default",
-    'Replication factor of the output topic when the worker creates it.',
+    'Replication factor of the output (and unclassified) topic when the worker creates it.',
   ),
   OUTPUT_MAX_REQUEST_BYTES: integer(
     1_000_000,

@@ -34,3 +34,6 @@ export interface TweetUnclassified {
   sourcePartition: number;
   sourceOffset: string;
 }
+
+/** The unclassified topic when none is configured (UNCLASSIFIED_TOPIC): beside the output topic. */
+export const unclassifiedTopicOf = (outputTopic: string): string => `${outputTopic}.unclassified`;

@@ -1,12 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
-import { ALERT_RETENTION_MS, type EmotionAlert, type TweetEmotion, type TweetEmotionDecoder } from '../core';
+import {
+  ALERT_RETENTION_MS,
+  type EmotionAlert,
+  type TweetEmotion,
+  type TweetEmotionDecoder,
+  type TweetUnclassified,
+} from '../core';
 import { ensureTopic } from '../kafka/ensure-topic';
 import { waitForTopic } from '../kafka/wait-for-topic';
 
 export interface DashboardFeedOptions {
   outputTopic: string;
+  /** The worker's UNCLASSIFIED_TOPIC: tweets not classified because of their language. */
+  unclassifiedTopic: string;
   alertTopic: string;
   /** Each dashboard reads with its own throw-away groups `<prefix>-<random>`; it commits nothing. */
   groupPrefix: string;
@@ -15,6 +23,7 @@ export interface DashboardFeedOptions {
 /** Where the feed delivers (the dashboard server). */
 export interface DashboardSink {
   recordEvent(event: TweetEmotion): void;
+  recordUnclassified(event: TweetUnclassified): void;
   recordAlert(alert: EmotionAlert): void;
   setConsumerLag(lag: number): void;
 }
@@ -22,6 +31,8 @@ export interface DashboardSink {
 export interface DashboardFeedDeps {
   kafka: Kafka;
   decoder: TweetEmotionDecoder;
+  /** codec.tweetUnclassifiedDecoder */
+  decodeUnclassified: (value: Buffer) => Promise<TweetUnclassified>;
   decodeAlert: (value: Buffer) => EmotionAlert;
   sink: DashboardSink;
   logger: Logger;
@@ -35,15 +46,16 @@ export interface DashboardFeed {
 }
 
 /**
- * Feeds the dashboard: the output topic from its current end (a live view, not a replay) and the
- * alert topic from the beginning (recent alerts are shown on load; the page keeps the newest).
+ * Feeds the dashboard: the output and unclassified topics from their current ends (a live view, not a
+ * replay; one consumer for both, so the not-classified share compares like with like) and the alert topic
+ * from the beginning (recent alerts are shown on load; the page keeps the newest).
  */
 export function createDashboardFeed(options: DashboardFeedOptions, deps: DashboardFeedDeps): DashboardFeed {
   const { kafka, decoder, sink, logger } = deps;
   const suffix = randomUUID().slice(0, 8);
   const events = kafka.consumer({ groupId: `${options.groupPrefix}-${suffix}` });
   const alerts = kafka.consumer({ groupId: `${options.groupPrefix}-alerts-${suffix}` });
-  const lagByPartition = new Map<number, number>();
+  const lagByPartition = new Map<string, number>();
   const joined = (consumer: Consumer) =>
     new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
   let stopped = false;
@@ -60,29 +72,36 @@ export function createDashboardFeed(options: DashboardFeedOptions, deps: Dashboa
           numPartitions: 1,
           retentionMs: ALERT_RETENTION_MS,
         });
-        if (!(await waitForTopic(admin, options.outputTopic, logger, () => stopped))) return;
+        // The worker creates both at start; the page waits for them like for the output topic.
+        for (const topic of [options.outputTopic, options.unclassifiedTopic])
+          if (!(await waitForTopic(admin, topic, logger, () => stopped))) return;
       } finally {
         await admin.disconnect();
       }
       await Promise.all([events.connect(), alerts.connect()]);
-      await events.subscribe({ topic: options.outputTopic, fromBeginning: false });
+      await events.subscribe({
+        topics: [options.outputTopic, options.unclassifiedTopic],
+        fromBeginning: false,
+      });
       await alerts.subscribe({ topic: options.alertTopic, fromBeginning: true });
       await events.run({
         eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
           for (const message of batch.messages) {
             if (message.value) {
               try {
-                sink.recordEvent(await decoder.decode(message.value));
+                if (batch.topic === options.unclassifiedTopic)
+                  sink.recordUnclassified(await deps.decodeUnclassified(message.value));
+                else sink.recordEvent(await decoder.decode(message.value));
               } catch (error) {
                 logger.debug(
-                  { err: error, partition: batch.partition, offset: message.offset },
+                  { err: error, topic: batch.topic, partition: batch.partition, offset: message.offset },
                   'dashboard: undecodable record skipped',
                 );
               }
             }
             resolveOffset(message.offset);
           }
-          lagByPartition.set(batch.partition, Number(batch.offsetLag()));
+          lagByPartition.set(`${batch.topic}/${batch.partition}`, Number(batch.offsetLag()));
           sink.setConsumerLag([...lagByPartition.values()].reduce((a, b) => a + b, 0));
           await heartbeat();
         },

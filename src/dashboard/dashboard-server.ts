@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { fromPackageRoot } from '../config/package-root';
-import type { EmotionAlert, TweetEmotion } from '../core';
+import type { EmotionAlert, TweetEmotion, TweetUnclassified } from '../core';
 import { listen } from '../http/listen';
 import { DASHBOARD_PAGE_CSP, setSecurityHeaders } from '../http/security-headers';
 import { createAccessCheck } from './access-token';
@@ -28,7 +28,7 @@ export interface DashboardServerOptions {
   /** How often a point is added and pushed to viewers. @defaultValue 1000 */
   tickMs?: number;
   /** Shown in the page header. */
-  info: { outputTopic: string; alertTopic: string; watchedLabels: string[] };
+  info: { outputTopic: string; unclassifiedTopic?: string; alertTopic: string; watchedLabels: string[] };
   state?: LiveStateOptions;
   now?: () => number;
 }
@@ -37,6 +37,7 @@ export interface DashboardServer {
   start(): Promise<{ port: number }>;
   stop(): Promise<void>;
   recordEvent(event: TweetEmotion): void;
+  recordUnclassified(event: TweetUnclassified): void;
   recordAlert(alert: EmotionAlert): void;
   setConsumerLag(lag: number): void;
 }
@@ -159,6 +160,9 @@ export function createDashboardServer(options: DashboardServerOptions, logger: L
         s.closeAllConnections();
         await closed;
       }
+    },
+    recordUnclassified(event) {
+      state.recordUnclassified(event);
     },
     recordEvent(event) {
       state.record(event, now());

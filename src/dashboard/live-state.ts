@@ -1,4 +1,5 @@
-import type { EmotionAlert, TweetEmotion } from '../core';
+import type { EmotionAlert, TweetEmotion, TweetUnclassified } from '../core';
+import { languageLabel } from '../telemetry/metrics';
 
 /** The six labels of the default model (dair-ai/emotion), shown before the first event arrives. */
 export const DEFAULT_LABELS = ['sadness', 'joy', 'love', 'anger', 'fear', 'surprise'] as const;
@@ -14,6 +15,17 @@ export interface LiveStateOptions {
   samplesPerLabel?: number;
   /** Latest alerts kept. @defaultValue 20 */
   maxAlerts?: number;
+  /** Languages named in the not-classified breakdown; the rest are summed as `other`. @defaultValue 3 */
+  topLanguages?: number;
+}
+
+/** The tweets the worker did not classify (the unclassified topic), as a share of all it decided. */
+export interface NotClassified {
+  count: number;
+  /** count / (count + classified events); 0 before anything arrived. */
+  share: number;
+  /** The largest languages' shares of all tweets (same denominator), largest first, then `other`. */
+  languages: Array<{ language: string; share: number }>;
 }
 
 export interface SampleTweet {
@@ -28,12 +40,13 @@ export interface LiveStats {
   /** Events per second over the smoothing window. */
   throughput: number;
   totalEvents: number;
-  /** Messages behind the output topic's end, summed over partitions; null until known. */
+  /** Messages behind the ends of the output and unclassified topics, summed over partitions; null until known. */
   consumerLag: number | null;
   /** now - created_at of the newest event, ms; null before the first event. */
   eventDelayMs: number | null;
   alerts: number;
   lastEventAt: number | null;
+  notClassified: NotClassified;
 }
 
 export interface Tick {
@@ -62,6 +75,10 @@ export class LiveState {
   private readonly smoothingSeconds: number;
   private readonly samplesPerLabel: number;
   private readonly maxAlerts: number;
+  private readonly topLanguages: number;
+  /** Not-classified tweets per (bounded) language label since the start. */
+  private readonly unclassifiedByLanguage = new Map<string, number>();
+  private unclassifiedTotal = 0;
   /** Counts of the second being filled. */
   private current = new Map<string, number>();
   private readonly recentSeconds: Array<Map<string, number>> = [];
@@ -80,6 +97,14 @@ export class LiveState {
     this.smoothingSeconds = options.smoothingSeconds ?? 5;
     this.samplesPerLabel = options.samplesPerLabel ?? 3;
     this.maxAlerts = options.maxAlerts ?? 20;
+    this.topLanguages = options.topLanguages ?? 3;
+  }
+
+  /** Counts one tweet the worker did not classify, under its language (a bounded label: top languages, other, none). */
+  recordUnclassified(event: Pick<TweetUnclassified, 'language'>): void {
+    const label = languageLabel(event.language);
+    this.unclassifiedByLanguage.set(label, (this.unclassifiedByLanguage.get(label) ?? 0) + 1);
+    this.unclassifiedTotal += 1;
   }
 
   /** Counts one enriched event; `now` is when it arrived. */
@@ -153,7 +178,19 @@ export class LiveState {
       eventDelayMs: this.newestCreatedAt === null ? null : Math.max(0, now - this.newestCreatedAt),
       alerts: this.alertCount,
       lastEventAt: this.lastEventAt,
+      notClassified: this.notClassified(),
     };
+  }
+
+  private notClassified(): NotClassified {
+    const all = this.unclassifiedTotal + this.totalEvents;
+    const share = (count: number) => (all === 0 ? 0 : round4(count / all));
+    const ranked = [...this.unclassifiedByLanguage].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+    const named = ranked.filter(([language]) => language !== 'other').slice(0, this.topLanguages);
+    const rest = this.unclassifiedTotal - named.reduce((sum, [, count]) => sum + count, 0);
+    const languages = named.map(([language, count]) => ({ language, share: share(count) }));
+    if (rest > 0) languages.push({ language: 'other', share: share(rest) });
+    return { count: this.unclassifiedTotal, share: share(this.unclassifiedTotal), languages };
   }
 
   private sampleRecord(): Record<string, SampleTweet[]> {
@@ -165,4 +202,8 @@ export class LiveState {
 
 function round(value: number): number {
   return Math.round(value * 100) / 100;
+}
+
+function round4(value: number): number {
+  return Math.round(value * 10_000) / 10_000;
 }

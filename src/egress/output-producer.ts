@@ -1,10 +1,9 @@
-import { Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
+import { Partitioners, type Kafka, type Message, type Producer, type TopicMessages } from 'kafkajs';
 import type { OutputRecord } from './output-record';
 import { DEFAULT_MAX_REQUEST_BYTES, recordBytes, splitBySize, type OutputSizeLimit } from '../core/record-size';
 
 export interface OutputProducerOptions {
   kafka: Kafka;
-  topic: string;
   /** Sends are split so no request carries more record bytes. @defaultValue DEFAULT_MAX_REQUEST_BYTES */
   limit?: OutputSizeLimit;
 }
@@ -27,13 +26,25 @@ export function toMessage(record: OutputRecord): Message {
   return { key: record.key, value: record.value, headers: record.headers };
 }
 
+/** One request's records by topic (each topic's records in their order), as kafkajs' sendBatch takes them. */
+export function byTopic(records: readonly OutputRecord[]): TopicMessages[] {
+  const topics = new Map<string, Message[]>();
+  for (const record of records) {
+    const messages = topics.get(record.topic) ?? [];
+    messages.push(toMessage(record));
+    topics.set(record.topic, messages);
+  }
+  return [...topics].map(([topic, messages]) => ({ topic, messages }));
+}
+
 /**
  * Sends are coalesced: one produce request is in flight at a time and everything that queued up
  * meanwhile (chunks from several partitions) goes out together in the next round. That keeps the
  * idempotent producer's sequence numbers simple (kafkajs' idempotence does not survive concurrent
  * requests to one partition), and it means no per-message awaits. A round is cut into requests of
  * at most `limit.maxRequestBytes` (the broker refuses a bigger batch with MESSAGE_TOO_LARGE, which is
- * not retriable); a caller resolves once the last request holding its records is acknowledged. When
+ * not retriable); a request carries the records of every topic in it (output and unclassified) and
+the size limit counts them all. A caller resolves once the last request holding its records is acknowledged. When
  * a request fails, the callers it or a later request of the round carried are rejected.
  * Records of one caller stay in their order, so per-key order holds.
  */
@@ -59,11 +70,7 @@ export function createOutputProducer(options: OutputProducerOptions): OutputProd
     );
     try {
       for (const request of requests) {
-        await producer.send({
-          topic: options.topic,
-          acks: -1,
-          messages: request.map((entry) => toMessage(entry.record)),
-        });
+        await producer.sendBatch({ acks: -1, topicMessages: byTopic(request.map((entry) => entry.record)) });
         for (const { item } of request) {
           const left = (unsent.get(item) ?? 1) - 1;
           unsent.set(item, left);

@@ -5,6 +5,7 @@ import { ensureTopic } from '../kafka/ensure-topic';
 export interface OutputTopicOptions {
   kafka: Kafka;
   inputTopic: string;
+  /** The topic to make sure of: the output topic, or the unclassified topic (created the same way). */
   outputTopic: string;
   /** Partitions for a new output topic; undefined = as many as the input topic has. */
   partitions?: number;

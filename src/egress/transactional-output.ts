@@ -1,12 +1,11 @@
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
-import { toMessage } from './output-producer';
+import { byTopic } from './output-producer';
 import type { OutputRecord } from './output-record';
 import { DEFAULT_MAX_REQUEST_BYTES, recordBytes, splitBySize, type OutputSizeLimit } from '../core/record-size';
 
 export interface TransactionalOutputOptions {
   kafka: Kafka;
-  outputTopic: string;
   /** The consumer group whose offsets the transactions commit. */
   groupId: string;
   /** Transactional ids are `<prefix>-<inputTopic>-<partition>`. */
@@ -21,14 +20,15 @@ export interface TransactionalOutputOptions {
 export interface TransactionalChunk {
   inputTopic: string;
   partition: number;
+  /** Output and unclassified records: all of them commit with the offset, or none. */
   records: readonly OutputRecord[];
   /** The input offset to commit: the last finished offset + 1. */
   nextOffset: string;
 }
 
 /**
- * Exactly-once output: the enriched records of a chunk and the input offset after it are
- * committed in one Kafka transaction.
+ * Exactly-once output: the records of a chunk (enriched and not classified) and the input offset
+ * after it are committed in one Kafka transaction.
  *
  * Zombie fencing. kafkajs' sendOffsets carries no consumer-group generation (KIP-447 is not
  * implemented), so the broker cannot fence a member that lost its partitions by group
@@ -94,7 +94,7 @@ export function createTransactionalOutput(options: TransactionalOutputOptions): 
       try {
         // Several requests in one transaction: all of them commit or abort together.
         for (const request of splitBySize(chunk.records, limit.maxRequestBytes, recordBytes)) {
-          await transaction.send({ topic: options.outputTopic, acks: -1, messages: request.map(toMessage) });
+          await transaction.sendBatch({ acks: -1, topicMessages: byTopic(request) });
         }
         await transaction.sendOffsets({
           consumerGroupId: options.groupId,

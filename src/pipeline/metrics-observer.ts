@@ -7,13 +7,17 @@ import type { PipelineObserver } from './pipeline-observer';
  * the pipeline hands to its dead-letter sink may still go to the retry queue, so they are counted
  * where they become durable (see countDeadLetters).
  */
-export function metricsObserver(metrics: Metrics, outputTopic: string): PipelineObserver {
+export function metricsObserver(metrics: Metrics): PipelineObserver {
   return {
     chunkDone(info) {
       metrics.messagesConsumed.inc({ topic: info.topic, partition: String(info.partition) }, info.size);
     },
-    produced(eventTimes, ackedAt) {
-      for (const eventTime of eventTimes) metrics.recordProduced(outputTopic, eventTime, ackedAt);
+    produced(records, ackedAt) {
+      for (const record of records) metrics.recordProduced(record.topic, record.eventTime, ackedAt);
+    },
+    languagesDecided(decisions) {
+      for (const decision of decisions)
+        metrics.recordLanguageDecision(decision.outcome, decision.language, decision.source);
     },
     retried(error) {
       metrics.recordRetry(error.stage, error.code);

@@ -113,7 +113,8 @@ export function createPartitionProcessor(options: PartitionProcessorOptions): Pa
         const write = () => finishChunk(batch, lastOffset, outcome, options);
         writing = (trace ? trace.stage('produce', write) : write()).then(() => {
           trace?.end();
-          options.observer?.produced?.(outcome.eventTimes ?? [], Date.now());
+          options.observer?.produced?.(outcome.produced ?? [], Date.now());
+          options.observer?.languagesDecided?.(outcome.languages ?? []);
           options.observer?.chunkDone?.({
             topic: batch.topic,
             partition: batch.partition,

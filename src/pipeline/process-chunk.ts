@@ -14,8 +14,10 @@ import {
 import type { OutputRecord } from '../egress/output-record';
 import { recordBytes, type OutputSizeLimit } from '../core/record-size';
 import { checkRecordLimits, DEFAULT_RECORD_LIMITS, type RecordLimits } from '../ingest/record-limits';
-import type { ChunkTrace, TraceStage } from '../telemetry';
+import type { LanguageDecision } from '../language';
+import { semconv, type ChunkTrace, type TraceStage } from '../telemetry';
 import { enrich } from './enrich';
+import { notClassified, splitByLanguage, type LanguageGate } from './language-gate';
 import type { RetryPolicy } from '../core';
 import type { StopSignal } from './stop-signal';
 import { withRetries } from './with-retries';
@@ -27,6 +29,13 @@ export interface ChunkStages {
   decoder: TweetDecoder;
   classifier: Classifier;
   encoder: TweetEmotionEncoder;
+  /** Where classified tweets go. */
+  outputTopic: string;
+  /**
+   * Decides each tweet's language; tweets the model cannot read go to the gate's unclassified topic instead of
+   * the classifier. @defaultValue no gate: every tweet is classified (LANGUAGE_GATE=false)
+   */
+  language?: LanguageGate;
   /** Headers of the output record (tracing context, lineage); the default copies the input's. */
   outputHeaders: OutputHeaders;
   retry: RetryPolicy;
@@ -44,12 +53,24 @@ export interface DeadLetterItem {
   firstFailedAt: number;
 }
 
-/** What became of a chunk: output records (input order) and the messages that must be dead-lettered. */
+/** A record of the chunk as the metrics see it once acknowledged. */
+export interface ProducedRecord {
+  topic: string;
+  /** The tweet's createdAt (epoch ms): end-to-end latency. */
+  eventTime: number;
+}
+
+/**
+ * What became of a chunk: its records (input order; output and unclassified topics, each record names its
+ * topic) and the messages that must be dead-lettered. Every input message is in exactly one of the two.
+ */
 export interface ChunkOutcome {
   records: OutputRecord[];
   deadLetters: DeadLetterItem[];
-  /** Event time (tweet createdAt, epoch ms) of each record, same order: end-to-end latency. */
-  eventTimes?: number[];
+  /** Topic and event time of each record, same order. */
+  produced?: ProducedRecord[];
+  /** The language gate's decision for each decoded tweet (empty without a gate), for the metrics. */
+  languages?: LanguageDecision[];
 }
 
 /** Per-chunk telemetry hooks of processChunk; all optional. */
@@ -79,22 +100,31 @@ export const copyInputHeaders: OutputHeaders = (envelope) =>
       (entry): entry is [string, HeaderValue] => entry[1] !== undefined,
     ),
   );
+
 /** The broker would refuse the record on its own (MESSAGE_TOO_LARGE, not retriable): poison, not a failed round. */
 function oversize(record: OutputRecord, limit: OutputSizeLimit): PoisonMessageError | undefined {
   const bytes = recordBytes(record);
   if (bytes <= limit.maxRequestBytes) return undefined;
   return new PoisonMessageError(
     'OUTPUT_TOO_LARGE',
-    `the enriched record takes up to ${bytes} bytes (key, value, headers), over the output limit of ${limit.maxRequestBytes} bytes (OUTPUT_MAX_REQUEST_BYTES or the output topic's max.message.bytes)`,
+    `the ${record.topic} record takes up to ${bytes} bytes (key, value, headers), over the output limit of ${limit.maxRequestBytes} bytes (OUTPUT_MAX_REQUEST_BYTES or the output or unclassified topic's max.message.bytes)`,
     { stage: 'produce' },
   );
 }
 
+/** One record to encode: an enriched event for the output topic, or a not-classified tweet for the gate's topic. */
+interface EncodeItem {
+  envelope: Envelope;
+  tweet: Tweet;
+  topic: string;
+  encode: () => Promise<Buffer>;
+}
 
 /**
- * decode -> classify -> encode for one chunk of a partition, each step over the whole chunk
- * (one classify call, so the micro-batcher sees the chunk at once). A message that fails any
- * step leaves the chunk as a dead letter; the others carry on.
+ * decode -> language gate -> classify -> encode for one chunk, each step over the whole chunk
+ * (one classify call, so the micro-batcher sees the chunk at once). A tweet the gate keeps from the
+ * model is encoded for the unclassified topic instead. A message that fails any step leaves the
+ * chunk as a dead letter; the others carry on.
  */
 export async function processChunk(
   envelopes: readonly Envelope[],
@@ -105,6 +135,7 @@ export async function processChunk(
   const { trace, onRetry } = telemetry;
   const span = <T>(name: TraceStage, work: () => Promise<T>): Promise<T> =>
     trace ? trace.stage(name, work) : work();
+  const position = new Map(envelopes.map((envelope, index) => [envelope, index]));
   const deadLetters: DeadLetterItem[] = [];
   const decoded = await span('decode', () =>
     withRetries(
@@ -132,9 +163,19 @@ export async function processChunk(
     else deadLetters.push({ envelope, ...attempt });
   });
 
+  const { forModel, kept, decisions } = splitByLanguage(tweets, stages.language, (envelope, decision) => {
+    const index = position.get(envelope);
+    if (trace && index !== undefined)
+      trace.annotateMessage(index, {
+        [semconv.ATTR_LANGUAGE_OUTCOME]: decision.outcome,
+        [semconv.ATTR_LANGUAGE_SOURCE]: decision.source,
+        ...(decision.language ? { [semconv.ATTR_LANGUAGE]: decision.language } : {}),
+      });
+  });
+
   const classified = await span('infer', () =>
     withRetries(
-      tweets,
+      forModel,
       async (batch): Promise<Array<EmotionResult | EmotionStreamError>> => {
         try {
           const results = await stages.classifier.classify(batch.map((item) => item.tweet.text));
@@ -153,25 +194,27 @@ export async function processChunk(
   );
 
   const processedAt = stages.now();
-  const events: Array<{ envelope: Envelope; tweet: Tweet; result: EmotionResult }> = [];
+  const model = stages.classifier.model;
+  const toEncode: EncodeItem[] = [];
   classified.forEach((attempt, index) => {
-    const { envelope, tweet } = tweets[index];
-    if (attempt.ok) events.push({ envelope, tweet, result: attempt.value });
-    else deadLetters.push({ envelope, ...attempt });
+    const { envelope, tweet } = forModel[index];
+    if (!attempt.ok) {
+      deadLetters.push({ envelope, ...attempt });
+      return;
+    }
+    const event = enrich(envelope, tweet, attempt.value, model, processedAt);
+    toEncode.push({ envelope, tweet, topic: stages.outputTopic, encode: () => stages.encoder.encode(event) });
   });
+  const language = stages.language;
+  if (language)
+    for (const { envelope, tweet, decision } of kept) {
+      const event = notClassified(envelope, tweet, decision, model, language, processedAt);
+      toEncode.push({ envelope, tweet, topic: language.topic, encode: () => language.encoder.encode(event) });
+    }
   const encoded = await span('encode', () =>
     withRetries(
-      events,
-      (batch) =>
-        Promise.all(
-          batch.map(({ envelope, tweet, result }) =>
-            settle(
-              () =>
-                stages.encoder.encode(enrich(envelope, tweet, result, stages.classifier.model, processedAt)),
-              'encode',
-            ),
-          ),
-        ),
+      toEncode,
+      (batch) => Promise.all(batch.map((item) => settle(item.encode, 'encode'))),
       isError,
       stages.retry,
       signal,
@@ -180,35 +223,43 @@ export async function processChunk(
     ),
   );
 
-  const records: OutputRecord[] = [];
-  const eventTimes: number[] = [];
-  const position = new Map(envelopes.map((envelope, index) => [envelope, index]));
   const headersOf = (envelope: Envelope) => {
     const headers = stages.outputHeaders(envelope);
     const index = position.get(envelope);
     // The output record continues the input's trace (its traceparent names this worker's span).
     return trace && index !== undefined ? trace.injectOutputHeaders(index, { ...headers }) : headers;
   };
-  events.forEach(({ envelope, tweet }, index) => {
+  const done: Array<{ index: number; record: OutputRecord; produced: ProducedRecord }> = [];
+  toEncode.forEach(({ envelope, tweet, topic }, index) => {
     const attempt = encoded[index];
     if (!attempt.ok) {
       deadLetters.push({ envelope, ...attempt });
       return;
     }
-    const record: OutputRecord = { key: tweet.id, value: attempt.value, headers: headersOf(envelope) };
+    const record: OutputRecord = { topic, key: tweet.id, value: attempt.value, headers: headersOf(envelope) };
     const tooLarge = stages.outputLimit && oversize(record, stages.outputLimit);
     if (tooLarge) {
       deadLetters.push({ envelope, error: tooLarge, attempts: 1, firstFailedAt: stages.now() });
       return;
     }
-    records.push(record);
-    eventTimes.push(tweet.createdAt);
+    done.push({
+      index: position.get(envelope) ?? 0,
+      record,
+      produced: { topic, eventTime: tweet.createdAt },
+    });
   });
+  // Input order across both topics: per-key order holds in each.
+  done.sort((a, b) => a.index - b.index);
   if (trace) {
     for (const item of deadLetters) {
       const index = position.get(item.envelope);
       if (index !== undefined) trace.failMessage(index, item.error);
     }
   }
-  return { records, deadLetters, eventTimes };
+  return {
+    records: done.map((item) => item.record),
+    deadLetters,
+    produced: done.map((item) => item.produced),
+    languages: decisions,
+  };
 }

@@ -2,12 +2,7 @@ import type { Tracer } from '@opentelemetry/api';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { DeadLetterSink, RetryPolicy } from '../core';
-import {
-  BullmqRetryQueue,
-  createBlockingRedis,
-  createFailFastRedis,
-  type RetryJobState,
-} from '../dlq';
+import { BullmqRetryQueue, createBlockingRedis, createFailFastRedis, type RetryJobState } from '../dlq';
 import { createOutputProducer } from '../egress/output-producer';
 import { ChunkTrace, semconv } from '../telemetry';
 import type { PipelineObserver } from './pipeline-observer';
@@ -16,7 +11,6 @@ import { createStopController } from './stop-signal';
 
 export interface RetryPathOptions {
   kafka: Kafka;
-  outputTopic: string;
   redisUrl: string;
   /** The retry queue's name (`<DLQ_QUEUE>-retry`). */
   queueName: string;
@@ -25,11 +19,11 @@ export interface RetryPathOptions {
   policy: RetryPolicy;
   /** Where a record goes after its last attempt, or at once when it is poison. */
   deadLetters: DeadLetterSink;
-  /** The same stages as the worker's (decoder, classifier, encoder, headers). */
+  /** The same stages as the worker's (decoder, language gate, classifier, encoders, topics, headers). */
   stages: ChunkStages;
   logger: Logger;
   /** Metrics hooks: records produced by a retry, and records handed to the retry queue. @defaultValue none */
-  observer?: Pick<PipelineObserver, 'produced' | 'retried'>;
+  observer?: Pick<PipelineObserver, 'produced' | 'languagesDecided' | 'retried'>;
   /**
    * Traces each attempt like a chunk of the hot path (a `process <topic>` span linked to the
    * producer, stage spans, the record's own trace continued into its output headers), marked with
@@ -50,7 +44,7 @@ export interface RetryPath {
  * Retries that do not hold up a partition. The hot path tries a transiently failing record a
  * couple of times in-process; if it still fails, the record (original bytes) is handed to a
  * BullMQ retry queue — durably, so its offset can be committed — and a BullMQ worker runs it again
- * through decode -> classify -> encode -> produce with exponential backoff, dead-lettering it after
+ * through decode -> language gate -> classify -> encode -> produce (output or unclassified topic) with exponential backoff, dead-lettering it after
  * the last attempt. Retried records reach the output later than their neighbours (per-key order
  * is not kept for them) and, in exactly-once mode, outside the partition's transactions
  * (at-least-once for them).
@@ -62,11 +56,7 @@ export async function openRetryPath(options: RetryPathOptions): Promise<RetryPat
     onError: onRedisError,
   });
   const workerConnection = createBlockingRedis(options.redisUrl, onRedisError);
-  const producer = createOutputProducer({
-    kafka: options.kafka,
-    topic: options.outputTopic,
-    limit: options.stages.outputLimit,
-  });
+  const producer = createOutputProducer({ kafka: options.kafka, limit: options.stages.outputLimit });
   const queue = new BullmqRetryQueue({
     connection,
     workerConnection,
@@ -91,7 +81,8 @@ export async function openRetryPath(options: RetryPathOptions): Promise<RetryPat
         const send = () => producer.send(outcome.records);
         await (trace ? trace.stage('produce', send) : send());
         trace?.end();
-        options.observer?.produced?.(outcome.eventTimes ?? [], Date.now());
+        options.observer?.produced?.(outcome.produced ?? [], Date.now());
+        options.observer?.languagesDecided?.(outcome.languages ?? []);
       } catch (error) {
         trace?.end(error);
         throw error;

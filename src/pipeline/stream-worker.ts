@@ -11,6 +11,7 @@ import { createTweetConsumer } from '../ingest/tweet-consumer';
 import type { Backpressure } from './backpressure';
 import type { OutputMode } from './chunk-output';
 import { closeInOrder, type Cleanup } from '../core';
+import type { LanguageGate } from './language-gate';
 import { createPartitionProcessor } from './partition-processor';
 import type { PipelineObserver } from './pipeline-observer';
 import { copyInputHeaders, type OutputHeaders } from './process-chunk';
@@ -21,6 +22,7 @@ export type StreamWorkerConfig = Pick<
   WorkerConfig,
   | 'inputTopic'
   | 'outputTopic'
+  | 'unclassifiedTopic'
   | 'groupId'
   | 'sessionTimeoutMs'
   | 'outputPartitions'
@@ -40,6 +42,8 @@ export interface StreamWorkerDeps {
   decoder: TweetDecoder;
   encoder: TweetEmotionEncoder;
   classifier: Classifier;
+  /** Tweets the model cannot read go to config.unclassifiedTopic. @defaultValue no gate: every tweet is classified */
+  language?: LanguageGate;
   deadLetter: DeadLetterSink;
   logger: Logger;
   backpressure?: Backpressure;
@@ -62,7 +66,7 @@ export interface StreamWorkerDeps {
 }
 
 export interface StreamWorker {
-  /** Creates the output topic if needed, joins the group and starts consuming. */
+  /** Creates the output and unclassified topics if needed, joins the group and starts consuming. */
   start(): Promise<void>;
   /**
    * Ordered shutdown within config.shutdownTimeoutMs: stop taking chunks, let the chunk in flight
@@ -98,7 +102,6 @@ export function createStreamWorker(deps: StreamWorkerDeps): StreamWorker {
   if (config.exactlyOnce) {
     const transactions = createTransactionalOutput({
       kafka,
-      outputTopic: config.outputTopic,
       groupId: config.groupId,
       transactionalIdPrefix: config.transactionalIdPrefix,
       logger,
@@ -117,7 +120,7 @@ export function createStreamWorker(deps: StreamWorkerDeps): StreamWorker {
       });
     });
   } else {
-    const producer = createOutputProducer({ kafka, topic: config.outputTopic, limit: outputLimit });
+    const producer = createOutputProducer({ kafka, limit: outputLimit });
     mode = { kind: 'at-least-once', producer };
     producerCleanup = { name: 'producer', close: () => producer.disconnect() };
   }
@@ -143,6 +146,8 @@ export function createStreamWorker(deps: StreamWorkerDeps): StreamWorker {
       decoder: deps.decoder,
       classifier: deps.classifier,
       encoder: deps.encoder,
+      outputTopic: config.outputTopic,
+      language: deps.language,
       outputHeaders: deps.outputHeaders ?? copyInputHeaders,
       retry: deps.retry ?? DEFAULT_RETRY_POLICY,
       now: deps.now ?? Date.now,
@@ -188,20 +193,29 @@ export function createStreamWorker(deps: StreamWorkerDeps): StreamWorker {
 
   return {
     async start() {
-      const topic = await ensureOutputTopic({
-        kafka,
-        inputTopic: config.inputTopic,
-        outputTopic: config.outputTopic,
-        partitions: config.outputPartitions,
-        replicationFactor: config.outputReplicationFactor,
-      });
-      if (topic.created)
-        logger.info({ topic: config.outputTopic, partitions: topic.partitions }, 'created the output topic');
-      outputLimit.maxRequestBytes = fitToTopic(config.outputMaxRequestBytes, topic.maxMessageBytes);
+      // Both destinations exist before the first chunk: the unclassified topic even with the gate off, so
+      // its readers (the dashboard) can wait on it like on the output topic.
+      const ensured = [];
+      for (const topic of [config.outputTopic, config.unclassifiedTopic]) {
+        const result = await ensureOutputTopic({
+          kafka,
+          inputTopic: config.inputTopic,
+          outputTopic: topic,
+          partitions: config.outputPartitions,
+          replicationFactor: config.outputReplicationFactor,
+        });
+        if (result.created)
+          logger.info({ topic, partitions: result.partitions }, 'created a topic the worker writes to');
+        ensured.push(result.maxMessageBytes);
+      }
+      // One send may carry records of both topics: the smaller max.message.bytes bounds it.
+      const known = ensured.filter((bytes): bytes is number => bytes !== undefined);
+      const topicMaxMessageBytes = known.length > 0 ? Math.min(...known) : undefined;
+      outputLimit.maxRequestBytes = fitToTopic(config.outputMaxRequestBytes, topicMaxMessageBytes);
       logger.info(
         {
           maxRequestBytes: outputLimit.maxRequestBytes,
-          topicMaxMessageBytes: topic.maxMessageBytes ?? 'unknown (no DescribeConfigs answer)',
+          topicMaxMessageBytes: topicMaxMessageBytes ?? 'unknown (no DescribeConfigs answer)',
         },
         'output request size limit',
       );
@@ -212,6 +226,8 @@ export function createStreamWorker(deps: StreamWorkerDeps): StreamWorker {
         {
           inputTopic: config.inputTopic,
           outputTopic: config.outputTopic,
+          unclassifiedTopic: config.unclassifiedTopic,
+          languageGate: deps.language !== undefined,
           groupId: config.groupId,
           exactlyOnce: config.exactlyOnce,
         },

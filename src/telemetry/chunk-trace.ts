@@ -186,6 +186,11 @@ export class ChunkTrace {
     });
   }
 
+  /** Adds attributes to message `index`'s span (e.g. its language decision); nothing when message spans are off. */
+  annotateMessage(index: number, attributes: Attributes): void {
+    this.messageSpans[index]?.setAttributes(attributes);
+  }
+
   /** Runs `work` inside a child span named after the stage; a rejection marks the span failed and propagates. */
   async stage<T>(
     name: TraceStage,

@@ -54,6 +54,40 @@ const END_TO_END_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 90
 const BATCH_SIZE_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512];
 
 /**
+ * Languages that get their own `language` label (the most common on Twitter/X); every other one is `other`,
+ * and a tweet without a language is `none`, so the series stay bounded whatever the producers send.
+ */
+export const LANGUAGE_LABELS = [
+  'en',
+  'es',
+  'pt',
+  'ja',
+  'ar',
+  'fr',
+  'de',
+  'id',
+  'tr',
+  'ko',
+  'zh',
+  'ru',
+  'hi',
+  'it',
+  'th',
+  'nl',
+  'pl',
+  'fa',
+  'tl',
+  'ur',
+] as const;
+const LANGUAGE_LABEL_SET: ReadonlySet<string> = new Set(LANGUAGE_LABELS);
+
+/** The metric label of a language: itself when in LANGUAGE_LABELS, `other` otherwise, `none` without one. */
+export function languageLabel(language: string | undefined | null): string {
+  if (language === undefined || language === null || language === '') return 'none';
+  return LANGUAGE_LABEL_SET.has(language) ? language : 'other';
+}
+
+/**
  * Every Prometheus metric the worker exports, in one dedicated registry. Stages receive this
  * object (or the single metric they update) instead of touching a global registry. The README's
  * Observability section lists them all.
@@ -75,6 +109,7 @@ export class Metrics {
   readonly collectionErrors: Counter<'metric'>;
   readonly retryQueueJobs: Gauge<'state'>;
   readonly dlqMirrorFailures: Counter<'reason'>;
+  readonly languageDecisions: Counter<'outcome' | 'language' | 'source'>;
   private lagSource?: Source<LagSample[]>;
   private queueDepthSource?: Source<number>;
   private retryQueueSource?: Source<Record<string, number>>;
@@ -171,6 +206,12 @@ export class Metrics {
       labelNames: ['reason'],
       registers,
     });
+    this.languageDecisions = new Counter({
+      name: `${METRIC_PREFIX}language_decisions_total`,
+      help: `Language gate decisions of acknowledged records, by outcome (classify, unsupported, undetermined), language (${LANGUAGE_LABELS.join(', ')}, other or none) and source (producer, detected, none).`,
+      labelNames: ['outcome', 'language', 'source'],
+      registers,
+    });
     this.modelInfo = new Gauge({
       name: `${METRIC_PREFIX}model_info`,
       help: 'Always 1; the labels name the loaded model, its version and its label set.',
@@ -223,6 +264,11 @@ export class Metrics {
   /** Counts a dead letter; `reason` is the error's stable code (low cardinality by construction). */
   recordDeadLetter(stage: string, reason: string): void {
     this.messagesDeadLettered.inc({ stage, reason });
+  }
+
+  /** Counts one language gate decision; the language label is bounded (languageLabel). */
+  recordLanguageDecision(outcome: string, language: string | undefined, source: string): void {
+    this.languageDecisions.inc({ outcome, language: languageLabel(language), source });
   }
 
   /** Counts one retry attempt. */

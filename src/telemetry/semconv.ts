@@ -17,3 +17,7 @@ export const ATTR_ERROR_CODE = 'emotion_stream.error.code';
 export const ATTR_ERROR_STAGE = 'emotion_stream.error.stage';
 /** Set on the spans of a record run again from the retry queue: the queue's name. */
 export const ATTR_RETRY_QUEUE = 'emotion_stream.retry.queue';
+/** Set on a message's span by the language gate: the decided language, where it came from, and the outcome. */
+export const ATTR_LANGUAGE = 'emotion_stream.language';
+export const ATTR_LANGUAGE_SOURCE = 'emotion_stream.language.source';
+export const ATTR_LANGUAGE_OUTCOME = 'emotion_stream.language.outcome';

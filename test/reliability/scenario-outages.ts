@@ -71,10 +71,10 @@ export async function redisOutageScenario(events: number, outageMs: number): Pro
   const before = Math.floor(events / 2);
   await produceTweets(kafka, topics.input, sampleTweets(before, `${topics.input}-before`), codec);
   const { store, close } = openStore(topics.dlq);
-  const running = await startWorker(testWorkerConfig(topics, { PIPELINE_CHUNK_SIZE: '50' }), {
-    logger: quietLogger(),
-    env: { DLQ_REDIS_TIMEOUT_MS: '1000' },
-  });
+  const running = await startWorker(
+    testWorkerConfig(topics, { PIPELINE_CHUNK_SIZE: '50', DLQ_REDIS_TIMEOUT_MS: '1000' }),
+    { logger: quietLogger(), env: {} },
+  );
   const reader = new OutputReader(kafka, topics.output, codec);
   let redisStopped = false;
   try {

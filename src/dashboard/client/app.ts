@@ -6,6 +6,7 @@ import type { LiveStats, SampleTweet, Snapshot, Tick } from '../live-state';
 
 interface Info {
   outputTopic: string;
+  unclassifiedTopic?: string;
   alertTopic: string;
   watchedLabels: string[];
 }
@@ -132,6 +133,7 @@ function renderStats(stats: LiveStats): void {
         ? `${(stats.eventDelayMs / 1000).toFixed(1)} s`
         : humanDuration(stats.eventDelayMs);
   byId('kpi-alerts').textContent = String(stats.alerts);
+  renderNotClassified(stats.notClassified);
   byId('chart-empty').classList.toggle('hidden', stats.totalEvents > 0);
   byId('chart').dataset.events = String(stats.totalEvents);
   const live = stats.lastEventAt !== null && Date.now() - stats.lastEventAt < 15_000;
@@ -139,6 +141,16 @@ function renderStats(stats: LiveStats): void {
     live ? 'live' : 'waiting',
     live ? 'live' : stats.totalEvents > 0 ? 'stream idle' : 'waiting for events',
   );
+}
+
+/** "12.0 %" and "es 5.0 % · ja 3.0 % · other 4.0 %": the share the model did not classify, per language. */
+function renderNotClassified(notClassified: LiveStats['notClassified']): void {
+  byId('kpi-unclassified').textContent = notClassified.count === 0 ? '0 %' : percent(notClassified.share);
+  byId('kpi-unclassified').dataset.count = String(notClassified.count);
+  byId('kpi-unclassified-languages').textContent =
+    notClassified.languages.length === 0
+      ? 'language the model cannot read'
+      : notClassified.languages.map((item) => `${item.language} ${percent(item.share)}`).join(' · ');
 }
 
 function humanDuration(ms: number): string {
@@ -233,7 +245,13 @@ function addAlerts(alerts: EmotionAlert[], replace = false): void {
 function applySnapshot(snapshot: Snapshot & { info: Info }): void {
   labels = snapshot.labels;
   watched = snapshot.info.watchedLabels;
-  byId('topics').textContent = `${snapshot.info.outputTopic}  ·  ${snapshot.info.alertTopic}`;
+  byId('topics').textContent = [
+    snapshot.info.outputTopic,
+    snapshot.info.unclassifiedTopic,
+    snapshot.info.alertTopic,
+  ]
+    .filter((topic) => topic !== undefined)
+    .join('  ·  ');
   byId('kpi-watched').textContent = `watching ${watched.join(', ')}`;
   const nowSeconds = Math.floor(Date.now() / 1000);
   data = emptyHistory(nowSeconds);

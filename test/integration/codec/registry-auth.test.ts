@@ -156,8 +156,8 @@ test('the secret is in no log line, dead letter or mirror message of a worker th
   const logLines: string[] = [];
   const logger = pino({ level: 'debug' }, { write: (line: string) => logLines.push(line) });
   const { worker } = await startWorker(
-    testWorkerConfig(topics, { SCHEMA_REGISTRY_URL: withCredentials(USER, SECRET) }),
-    { logger, env: { DLQ_TOPIC: mirrorTopic } },
+    testWorkerConfig(topics, { SCHEMA_REGISTRY_URL: withCredentials(USER, SECRET), DLQ_TOPIC: mirrorTopic }),
+    { logger, env: {} },
   );
   const reader = new OutputReader(kafka, topics.output, codec);
   const redis = new IORedis(redisUrl());

@@ -9,6 +9,7 @@ import { createAlertCodec } from '../../../src/codec/alert-codec';
 import { spikeDetectorOptions } from '../../../src/alerts/alert-options';
 import { systemClock } from '../../../src/alerts/clock';
 import { createCodec } from '../../../src/codec';
+import type { TweetUnclassified } from '../../../src/core';
 import { createDashboardServer } from '../../../src/dashboard/dashboard-server';
 import { createAlertsService } from '../../../src/alerts/alerts-service';
 import { createDashboardFeed } from '../../../src/dashboard/dashboard-feed';
@@ -17,7 +18,8 @@ import { kafkaBrokers, uniqueName } from '../../support/services';
 
 // Issue 8, browser test: Debian's Chromium (playwright-core) opens the dashboard while enriched
 // events flow through the real broker; the chart must update, and an injected anger spike must
-// show up as an alert (alerts service -> alert topic -> dashboard -> SSE -> page).
+// show up as an alert (alerts service -> alert topic -> dashboard -> SSE -> page); tweets on the unclassified
+// topic show as the not-classified share per language (issue 19).
 const root = path.resolve(__dirname, '..', '..', '..');
 const artifacts = path.join(root, 'test-artifacts');
 const CHROMIUM = '/usr/bin/chromium';
@@ -32,6 +34,29 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
   '--no-first-run',
 ];
+
+/** A tweet the worker kept from the model, as it writes it to the unclassified topic. */
+function unclassifiedEvent(id: string, language: 'es' | 'ja'): TweetUnclassified {
+  return {
+    id,
+    text: language === 'es' ? 'qué día tan bonito con mis amigos' : '今日は友達と一緒にいい天気',
+    createdAt: Date.now(),
+    lang: language,
+    userId: null,
+    hashtags: [],
+    language,
+    languageSource: 'producer',
+    languageConfidence: null,
+    reason: 'UNSUPPORTED_LANGUAGE',
+    modelName: 'test-model',
+    modelVersion: '1',
+    modelLanguages: ['en'],
+    processedAt: Date.now(),
+    sourceTopic: 'tweets',
+    sourcePartition: 0,
+    sourceOffset: '0',
+  };
+}
 
 const TEXTS: Record<string, string[]> = {
   sadness: [
@@ -90,10 +115,17 @@ describe('dashboard in Chromium', () => {
 
   it('draws live rates and shows an alert after an injected anger spike', async () => {
     const outputTopic = uniqueName('dash-out');
+    const unclassifiedTopic = `${outputTopic}.unclassified`;
     const alertTopic = uniqueName('dash-alerts');
     const admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: outputTopic, numPartitions: 2 }] });
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [
+        { topic: outputTopic, numPartitions: 2 },
+        { topic: unclassifiedTopic, numPartitions: 2 },
+      ],
+    });
     await admin.disconnect();
     const codec = await createCodec({ inputTopic: 'unused', outputTopic });
     const alertCodec = createAlertCodec();
@@ -104,15 +136,16 @@ describe('dashboard in Chromium', () => {
         host: '127.0.0.1',
         // With an access token, as a shared deployment runs it: the first load carries ?token=, a cookie the rest.
         token: DASHBOARD_TOKEN,
-        info: { outputTopic, alertTopic, watchedLabels: ['anger', 'fear'] },
+        info: { outputTopic, unclassifiedTopic, alertTopic, watchedLabels: ['anger', 'fear'] },
       },
       logger,
     );
     const feed = createDashboardFeed(
-      { outputTopic, alertTopic, groupPrefix: uniqueName('dash-view') },
+      { outputTopic, unclassifiedTopic, alertTopic, groupPrefix: uniqueName('dash-view') },
       {
         kafka,
         decoder: codec.tweetEmotionDecoder,
+        decodeUnclassified: (value) => codec.tweetUnclassifiedDecoder.decode(value),
         decodeAlert: (value) => alertCodec.decode(value),
         sink: server,
         logger,
@@ -185,6 +218,16 @@ describe('dashboard in Chromium', () => {
             messages.push({ key: event.id, value: await codec.encoder.encode(event) });
           }
           await producer.send({ topic: outputTopic, messages });
+          // Two tweets the worker would not classify for every six it did: 25 % not classified (es, ja).
+          const notClassified = await Promise.all(
+            (['es', 'ja'] as const).map((language, i) =>
+              codec.unclassifiedEncoder.encode(unclassifiedEvent(`dash-u-${n}-${i}`, language)),
+            ),
+          );
+          await producer.send({
+            topic: unclassifiedTopic,
+            messages: notClassified.map((value, i) => ({ key: `dash-u-${n}-${i}`, value })),
+          });
           await new Promise((resolve) => setTimeout(resolve, 100));
         }
       })();
@@ -218,6 +261,16 @@ describe('dashboard in Chromium', () => {
         ),
       ).toBeGreaterThan(0);
       await expect(page.locator('#chart-empty').getAttribute('class')).resolves.toContain('hidden');
+      // The not-classified panel: the share of all tweets the worker decided, and its languages.
+      await page.waitForFunction(
+        () => Number(document.querySelector<HTMLElement>('#kpi-unclassified')?.dataset.count) > 10,
+      );
+      const share = Number((await page.locator('#kpi-unclassified').textContent())?.replace(/[^\d.]/g, ''));
+      expect(share).toBeGreaterThan(15);
+      expect(share).toBeLessThan(35);
+      expect(await page.locator('#kpi-unclassified-languages').textContent()).toMatch(
+        /^(es|ja) \d+\.\d % · (es|ja) \d+\.\d %$/,
+      );
       expect(await page.locator('#alerts .alert').count()).toBe(0);
 
       // Let the 5-window baseline fill, then inject the spike for two windows.

@@ -171,6 +171,10 @@ test('spans reach an OTLP receiver in each input trace, output headers continue 
     expect(sample(scrape, 'emotion_stream_messages_consumed_total')).toBe(EVENTS);
     expect(sample(scrape, 'emotion_stream_messages_produced_total')).toBe(EVENTS);
     expect(sample(scrape, 'emotion_stream_messages_dead_lettered_total')).toBe(0);
+    // The language gate (on by default) decided each tweet by its producer lang: all English, all classified.
+    expect(scrape).toContain(
+      `emotion_stream_language_decisions_total{outcome="classify",language="en",source="producer"} ${EVENTS}`,
+    );
     expect(sample(scrape, 'emotion_stream_end_to_end_latency_seconds_count')).toBe(EVENTS);
     expect(sample(scrape, 'emotion_stream_batch_size_sum')).toBe(EVENTS);
     expect(sample(scrape, 'emotion_stream_inference_duration_seconds_count')).toBeGreaterThan(0);

@@ -2,7 +2,7 @@ import { DEFAULT_MODEL_DIR } from '../../../src/config/defaults';
 import { fromPackageRoot } from '../../../src/config/package-root';
 import type { EmotionResult, Tweet } from '../../../src/core';
 import { InferenceEngine } from '../../../src/inference';
-import { startWorker } from '../../../src/main';
+import { startWorker } from '../../../src/apps/worker';
 import { differences, validationSample } from '../../support/determinism';
 import {
   createTopic,

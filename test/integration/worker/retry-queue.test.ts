@@ -53,6 +53,7 @@ test('a flaky record comes out through the retry queue; a hopeless one is dead-l
   });
   const workerKafka = createKafkaClient(config.kafka, logger);
   const stages = {
+    outputTopic: topics.output,
     decoder: codec.decoder,
     classifier,
     encoder: codec.encoder,
@@ -66,7 +67,6 @@ test('a flaky record comes out through the retry queue; a hopeless one is dead-l
   );
   const retryPath = await openRetryPath({
     kafka: workerKafka,
-    outputTopic: topics.output,
     redisUrl: config.deadLetter.redisUrl,
     queueName: `${topics.dlq}-retry`,
     redisTimeoutMs: 2_000,

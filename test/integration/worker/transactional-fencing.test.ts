@@ -16,14 +16,13 @@ test('the replica that acquires a partition last fences the previous owner', asy
   await createTopic(kafka, output, 1);
   const options = {
     kafka,
-    outputTopic: output,
     groupId,
     transactionalIdPrefix: groupId,
     logger: pino({ level: 'silent' }),
   };
   const zombie = createTransactionalOutput(options);
   const owner = createTransactionalOutput(options);
-  const record = (key: string) => ({ key, value: Buffer.from(key) });
+  const record = (key: string) => ({ topic: output, key, value: Buffer.from(key) });
   try {
     await zombie.acquire(input, 0);
     await zombie.commit({ inputTopic: input, partition: 0, records: [record('a')], nextOffset: '1' });

@@ -63,6 +63,23 @@ describe('loadWorkerConfig: language settings', () => {
   });
 });
 
+describe('loadWorkerConfig: UNCLASSIFIED_TOPIC', () => {
+  it('defaults to <OUTPUT_TOPIC>.unclassified and takes a given name', () => {
+    expect(loadWorkerConfig({}).unclassifiedTopic).toBe('tweets.emotions.unclassified');
+    expect(loadWorkerConfig({ OUTPUT_TOPIC: 'out' }).unclassifiedTopic).toBe('out.unclassified');
+    expect(loadWorkerConfig({ UNCLASSIFIED_TOPIC: ' not-english ' }).unclassifiedTopic).toBe('not-english');
+  });
+
+  it('must differ from the input and output topics', () => {
+    expect(configError({ UNCLASSIFIED_TOPIC: 'tweets' }).message).toContain(
+      'UNCLASSIFIED_TOPIC: must differ from INPUT_TOPIC and OUTPUT_TOPIC (got "tweets")',
+    );
+    expect(configError({ OUTPUT_TOPIC: 'o', UNCLASSIFIED_TOPIC: 'o' }).message).toContain(
+      'UNCLASSIFIED_TOPIC',
+    );
+  });
+});
+
 describe('loadWorkerConfig', () => {
   it('documents exactly the settings it parses', () => {
     const documented = [...WORKER_SETTINGS, ...WORKER_DEAD_LETTER_SETTINGS].map((setting) => setting.name);

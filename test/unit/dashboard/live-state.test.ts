@@ -70,4 +70,23 @@ describe('LiveState', () => {
     state.addAlert(alert('b', T + 60_000));
     expect(state.snapshot(T).alerts.map((a) => a.id)).toEqual(['c', 'b']);
   });
+
+  it('shows the share not classified, per language: the largest three, the rest as other', () => {
+    const state = new LiveState();
+    expect(state.snapshot(0).stats.notClassified).toEqual({ count: 0, share: 0, languages: [] });
+    for (let n = 0; n < 12; n += 1) state.record(enrichedEvent(String(n), 0, 'joy'), 0);
+    const languages = ['es', 'es', 'es', 'ja', 'ja', 'ar', 'ko', 'sw', null];
+    for (const language of languages) state.recordUnclassified({ language });
+    expect(state.snapshot(0).stats.notClassified).toEqual({
+      count: 9,
+      share: 0.4286,
+      languages: [
+        { language: 'es', share: 0.1429 },
+        { language: 'ja', share: 0.0952 },
+        // ar, ko and none tie at one each: alphabetical; ko, sw (other) and none are summed as other.
+        { language: 'ar', share: 0.0476 },
+        { language: 'other', share: 0.1429 },
+      ],
+    });
+  });
 });

@@ -143,6 +143,7 @@ describe('hostile input: records through ingest and the chunk pipeline', () => {
   beforeAll(async () => {
     codec = await createCodec({ inputTopic: 'in', outputTopic: 'out' });
     stages = {
+      outputTopic: 'out',
       decoder: codec.decoder,
       classifier,
       encoder: codec.encoder,

@@ -25,9 +25,15 @@ async function value(metrics: Metrics, name: string): Promise<number> {
 describe('metricsObserver', () => {
   it('counts consumed per chunk, produced with end-to-end latency, and retries by reason', async () => {
     const metrics = new Metrics({ defaultMetrics: false });
-    const observer = metricsObserver(metrics, 'out');
+    const observer = metricsObserver(metrics);
     observer.chunkDone?.({ topic: 'in', partition: 1, size: 3, produced: 2, deadLettered: 1, durationMs: 5 });
-    observer.produced?.([1_000, 2_000], 3_000);
+    observer.produced?.(
+      [
+        { topic: 'out', eventTime: 1_000 },
+        { topic: 'out', eventTime: 2_000 },
+      ],
+      3_000,
+    );
     observer.retried?.(
       new EmotionStreamError('down', { code: 'REGISTRY_UNAVAILABLE', stage: 'decode', retriable: true }),
     );
@@ -38,6 +44,33 @@ describe('metricsObserver', () => {
     expect(text).toContain(
       'emotion_stream_messages_retried_total{stage="decode",reason="REGISTRY_UNAVAILABLE"} 1',
     );
+  });
+
+  it('counts records per topic and language decisions with a bounded language label', async () => {
+    const metrics = new Metrics({ defaultMetrics: false });
+    const observer = metricsObserver(metrics);
+    observer.produced?.(
+      [
+        { topic: 'out', eventTime: 1_000 },
+        { topic: 'out.unclassified', eventTime: 1_000 },
+      ],
+      2_000,
+    );
+    observer.languagesDecided?.([
+      { outcome: 'classify', language: 'en', source: 'producer', determined: true },
+      { outcome: 'unsupported', language: 'es', source: 'detected', confidence: 0.9, determined: true },
+      { outcome: 'unsupported', language: 'sw', source: 'producer', determined: true },
+      { outcome: 'unsupported', language: 'eo', source: 'producer', determined: true },
+      { outcome: 'undetermined', source: 'none', determined: false },
+    ]);
+    const text = (await metrics.expose()).body;
+    expect(text).toContain('emotion_stream_messages_produced_total{topic="out"} 1');
+    expect(text).toContain('emotion_stream_messages_produced_total{topic="out.unclassified"} 1');
+    const decisions = 'emotion_stream_language_decisions_total';
+    expect(text).toContain(`${decisions}{outcome="classify",language="en",source="producer"} 1`);
+    expect(text).toContain(`${decisions}{outcome="unsupported",language="es",source="detected"} 1`);
+    expect(text).toContain(`${decisions}{outcome="unsupported",language="other",source="producer"} 2`);
+    expect(text).toContain(`${decisions}{outcome="undetermined",language="none",source="none"} 1`);
   });
 });
 

@@ -108,6 +108,7 @@ function processor(
     generation: () => 1,
     backpressure: options.backpressure,
     stages: {
+      outputTopic: 'out',
       decoder: {
         decode: async (envelope) => {
           const text = envelope.value!.toString();
