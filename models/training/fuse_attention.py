@@ -23,6 +23,8 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
+from quantize_per_token import topological  # same folder: run as models/training/fuse_attention.py
+
 SELF = "/inner/bert/encoder/layer.{layer}/attention/self"
 
 
@@ -69,19 +71,7 @@ def fuse(model: onnx.ModelProto, num_heads: int) -> int:
         if len(alive) == len(kept):
             break
         kept = alive
-    ready = {i.name for i in graph.initializer} | {i.name for i in graph.input} | {""}
-    order, pending = [], kept
-    while pending:
-        rest = []
-        for n in pending:
-            if all(i in ready for i in n.input):
-                order.append(n)
-                ready.update(n.output)
-            else:
-                rest.append(n)
-        if len(rest) == len(pending):
-            raise SystemExit("graph has a cycle or a missing input after the fusion")
-        pending = rest
+    order = topological(kept, graph)
     del graph.node[:]
     graph.node.extend(order)
     read = {name for n in graph.node for name in n.input}

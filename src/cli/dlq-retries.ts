@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { BullmqRetryQueue, RETRY_JOB_STATES, type RetryJobState } from '../dlq';
+import type { DlqSettings } from '../config/dlq-settings';
+import { BullmqRetryQueue, RETRY_JOB_STATES, type OpenedDeadLetterStore, type RetryJobState } from '../dlq';
 import { ConfigError } from '../core';
 import {
   DEFAULT_PAGE_SIZE,
@@ -19,6 +20,20 @@ interface RetriesFlags extends ConnectionFlags {
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/** The retry queue beside the dead letters (`<DLQ_QUEUE>-retry`), read-only for these commands. */
+function retryQueueOf(
+  store: OpenedDeadLetterStore['store'],
+  connection: OpenedDeadLetterStore['connection'],
+  settings: DlqSettings,
+): BullmqRetryQueue {
+  return new BullmqRetryQueue({
+    connection,
+    queueName: `${settings.queueName}-retry`,
+    deadLetters: store,
+    timeoutMs: settings.redisTimeoutMs,
+  });
+}
 
 function statesFrom(requested: readonly string[] | undefined): RetryJobState[] {
   if (!requested || requested.length === 0) return [...RETRY_JOB_STATES];
@@ -48,12 +63,7 @@ export function registerQueueCommands(dlq: Command): void {
     .action(async (flags: RetriesFlags) => {
       const states = statesFrom(flags.state);
       await withStore(flags, async ({ store, connection }, settings) => {
-        const queue = new BullmqRetryQueue({
-          connection,
-          queueName: `${settings.queueName}-retry`,
-          deadLetters: store,
-          timeoutMs: settings.redisTimeoutMs,
-        });
+        const queue = retryQueueOf(store, connection, settings);
         try {
           const shown = await printPages((start, end) => queue.list(states, start, end), {
             ...flags,
@@ -73,12 +83,7 @@ export function registerQueueCommands(dlq: Command): void {
     .option('--json', 'print the counts as one JSON object')
     .action(async (flags: ConnectionFlags & { json?: boolean }) => {
       await withStore(flags, async ({ store, connection }, settings) => {
-        const queue = new BullmqRetryQueue({
-          connection,
-          queueName: `${settings.queueName}-retry`,
-          deadLetters: store,
-          timeoutMs: settings.redisTimeoutMs,
-        });
+        const queue = retryQueueOf(store, connection, settings);
         try {
           const stats = {
             deadLetters: { queue: store.queueName, entries: await store.count() },
