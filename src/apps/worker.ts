@@ -202,6 +202,7 @@ export async function startWorker(
       cleanups: opened,
     });
     await worker.start();
+    await retryPath.start();
     return { worker, opsUrl, logger };
   } catch (error) {
     // Nothing is in flight yet: close what was opened (the worker's stop() also runs `opened`, after

@@ -45,7 +45,11 @@ export const KAFKA_CONNECTION_SETTINGS = {
     ['plain', 'scram-sha-256', 'scram-sha-512'],
     'SASL mechanism: plain, scram-sha-256 or scram-sha-512 (needs username and password).',
   ),
-  KAFKA_SASL_USERNAME: optionalText('SASL username.'),
+  KAFKA_SASL_USERNAME: optionalText(
+    'SASL username (a secret: on Confluent Cloud it is the API key).',
+    '(none)',
+    SECRET,
+  ),
   KAFKA_SASL_PASSWORD: optionalText('SASL password.', '(none)', SECRET),
   KAFKA_CONNECT_TIMEOUT_MS: integer(
     8_000,

@@ -2,9 +2,9 @@ import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import {
   classifyError,
+  EmotionStreamError,
   type DeadLetterFailure,
   type DeadLetterSink,
-  type EmotionStreamError,
   type Envelope,
 } from '../core';
 import { envelopeOf, toDeadLetterEntry, type DeadLetterEntry } from './dead-letter-entry';
@@ -34,6 +34,11 @@ export interface BullmqRetryQueueOptions {
 }
 
 type RetryData = Omit<DeadLetterEntry, 'id'>;
+
+// BullMQ's failedReason for a job whose worker died mid-attempt more than maxStalledCount times.
+const STALLED_REASON = 'job stalled more than allowable limit';
+// Times a job may be found running with no live worker (a process killed mid-attempt) and be re-run.
+const MAX_STALLED_COUNT = 5;
 
 export const RETRY_JOB_STATES = ['waiting', 'delayed', 'active', 'failed'] as const;
 export type RetryJobState = (typeof RETRY_JOB_STATES)[number];
@@ -100,15 +105,20 @@ export class BullmqRetryQueue {
     );
   }
 
-  /** Starts the worker that re-runs scheduled records through `handler`. */
-  start(handler: RetryHandler): void {
+  /**
+   * Starts the worker that re-runs scheduled records through `handler`, after dead-lettering the
+   * jobs BullMQ failed for stalling (see deadLetterStalledJobs).
+   */
+  async start(handler: RetryHandler): Promise<void> {
     if (this.worker) return;
     const connection = this.options.workerConnection;
     if (!connection)
       throw new Error('BullmqRetryQueue.start needs options.workerConnection (createBlockingRedis)');
+    await this.deadLetterStalledJobs();
     this.worker = new Worker<RetryData>(this.queueName, (job) => this.process(job, handler), {
       connection,
       concurrency: this.options.concurrency ?? 1,
+      maxStalledCount: MAX_STALLED_COUNT,
     });
     this.worker.on('error', (error) => this.options.onFailure?.(this.queueName, error));
     this.worker.on('failed', (job, error) => this.options.onFailure?.(String(job?.id), error));
@@ -165,6 +175,36 @@ export class BullmqRetryQueue {
       }
     }
     return jobs;
+  }
+
+  /**
+   * A job whose worker died mid-attempt more than MAX_STALLED_COUNT times is moved to `failed` by
+   * BullMQ itself, never reaching process(): its record would then live only in this queue while its
+   * offset is long committed. Each start moves such jobs to the dead-letter queue (original bytes,
+   * their last error code) and removes them. Returns how many it moved.
+   */
+  async deadLetterStalledJobs(pageSize = 500): Promise<number> {
+    let moved = 0;
+    for (let start = 0; ; start += pageSize) {
+      const jobs = await redisOperation('the failed retry jobs', this.timeoutMs, () =>
+        this.queue.getFailed(start, start + pageSize - 1),
+      );
+      if (jobs.length === 0) return moved;
+      for (const job of jobs) {
+        if (!job || job.failedReason !== STALLED_REASON) continue;
+        const entry: DeadLetterEntry = { id: String(job.id), ...job.data };
+        const error = new EmotionStreamError(
+          `${entry.message} (its retry was interrupted: the process running it stopped mid-attempt more than ${MAX_STALLED_COUNT} times)`,
+          { code: entry.code, stage: entry.stage, retriable: entry.retriable },
+        );
+        await this.deadLetterDurably(envelopeOf(entry), error, entry.attempts + job.attemptsMade, {
+          firstFailedAt: Date.parse(entry.firstFailedAt),
+        });
+        await redisOperation('a stalled retry job', this.timeoutMs, () => job.remove());
+        moved += 1;
+        start -= 1; // the page shifted down by the removed job
+      }
+    }
   }
 
   /** Stops the worker (letting a running attempt finish) and the queue. */
@@ -225,5 +265,3 @@ export class BullmqRetryQueue {
 }
 
 const DEAD_LETTER_TRIES = 10;
-
-

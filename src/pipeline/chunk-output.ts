@@ -74,7 +74,13 @@ export async function finishChunk(
 ): Promise<void> {
   const { mode } = deps;
   if (mode.kind === 'at-least-once') {
-    await Promise.all([mode.producer.send(outcome.records), writeDeadLetters(outcome.deadLetters, deps)]); // 1
+    // Both settle before a failure propagates: a dead-letter loop must not outlive its chunk's attempt.
+    const durable = await Promise.allSettled([
+      mode.producer.send(outcome.records),
+      writeDeadLetters(outcome.deadLetters, deps),
+    ]); // 1
+    const failed = durable.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
     batch.markDone(lastOffset); // 2
     await batch.commit(); // 3
     return;

@@ -35,6 +35,11 @@ export interface RetryPathOptions {
 export interface RetryPath {
   /** What the pipeline dead-letters into: retriable failures with attempts left are queued, the rest dead-lettered. */
   sink: DeadLetterSink;
+  /**
+   * Starts re-running queued records. Called once the stream worker has started, so retries use the
+   * send limit it fitted to the topics' max.message.bytes (jobs queued before simply wait).
+   */
+  start(): Promise<void>;
   /** The retry queue's jobs by state (for the metrics). */
   counts(): Promise<Record<RetryJobState, number>>;
   close(): Promise<void>;
@@ -71,6 +76,12 @@ export async function openRetryPath(options: RetryPathOptions): Promise<RetryPat
   const stages: ChunkStages = { ...options.stages, retry: { ...options.policy, maxAttempts: 1 } };
   try {
     await producer.connect();
+  } catch (error) {
+    connection.disconnect();
+    workerConnection.disconnect();
+    throw error;
+  }
+  const run = (): Promise<void> =>
     queue.start(async (envelope) => {
       const trace = options.tracer ? ChunkTrace.start(options.tracer, [envelope]) : undefined;
       trace?.span.setAttribute(semconv.ATTR_RETRY_QUEUE, options.queueName);
@@ -88,12 +99,8 @@ export async function openRetryPath(options: RetryPathOptions): Promise<RetryPat
         throw error;
       }
     });
-  } catch (error) {
-    connection.disconnect();
-    workerConnection.disconnect();
-    throw error;
-  }
   return {
+    start: run,
     sink: {
       deadLetter: async (envelope, error, attempts, failure) => {
         await queue.schedule(envelope, error, attempts, failure);

@@ -1,3 +1,4 @@
+import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { InferenceFailedError, PoisonMessageError, type Envelope } from '../../../src/core';
 import {
@@ -65,7 +66,7 @@ describe('BullmqRetryQueue on the real Redis', () => {
       attempts.push(attempt);
       if (attempt < 3) throw new InferenceFailedError('session restarting');
     };
-    retries.start(handler);
+    await retries.start(handler);
     await retries.schedule(record(5), new InferenceFailedError('first failure'), 1);
     await waitFor(async () => attempts.length === 2 && (await retries.pending()) === 0, 'the retries');
     expect(attempts).toEqual([2, 3]);
@@ -73,7 +74,7 @@ describe('BullmqRetryQueue on the real Redis', () => {
   });
 
   it('dead-letters a record after the last attempt with the total attempt count', async () => {
-    retries.start(async () => {
+    await retries.start(async () => {
       throw new InferenceFailedError('model keeps failing');
     });
     await retries.schedule(record(6), new InferenceFailedError('first failure'), 1);
@@ -90,7 +91,7 @@ describe('BullmqRetryQueue on the real Redis', () => {
 
   it('dead-letters at once when a retry turns out to be poison, and never schedules poison', async () => {
     let calls = 0;
-    retries.start(async () => {
+    await retries.start(async () => {
       calls += 1;
       throw new PoisonMessageError('WRONG_SCHEMA', 'not a tweet');
     });
@@ -102,5 +103,34 @@ describe('BullmqRetryQueue on the real Redis', () => {
       [deadLetterId(record(8)), 'EMPTY_TEXT', 1],
       [deadLetterId(record(7)), 'WRONG_SCHEMA', 2],
     ]);
+  });
+
+  it('dead-letters, at start, the jobs BullMQ failed for stalling (a worker killed mid-attempt too often)', async () => {
+    await retries.schedule(record(9), new InferenceFailedError('first failure'), 1);
+    // What BullMQ's stalled checker leaves behind: the job in `failed` with its own reason, never having
+    // reached our handler. A plain BullMQ worker failing the job with that reason stands in for it.
+    const stand = new Worker(
+      retries.queueName,
+      async () => {
+        throw new Error('job stalled more than allowable limit');
+      },
+      { connection: createBlockingRedis(redisUrl()), autorun: true },
+    );
+    try {
+      await waitFor(async () => (await retries.counts()).failed >= 1, 'the stand-in failure', 60_000);
+    } finally {
+      await stand.close();
+    }
+    expect(await deadLetters.count()).toBe(0);
+    await retries.start(async () => undefined);
+    await waitFor(async () => (await deadLetters.count()) === 1, 'the stalled job in the DLQ');
+    const [entry] = await deadLetters.list();
+    expect(entry).toMatchObject({
+      id: deadLetterId(record(9)),
+      code: 'INFERENCE_FAILED',
+      value: Buffer.from([1, 2, 9]).toString('base64'),
+    });
+    expect(entry.message).toMatch(/stopped mid-attempt/);
+    expect((await retries.counts()).failed).toBe(0);
   });
 });

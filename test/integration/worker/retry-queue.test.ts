@@ -94,6 +94,7 @@ test('a flaky record comes out through the retry queue; a hopeless one is dead-l
   let entries: Awaited<ReturnType<typeof deadLetters.store.list>> = [];
   try {
     await worker.start();
+    await retryPath.start();
     await reader.start();
     await reader.waitForCount(tweets.length - 1);
     const deadline = Date.now() + 60_000;
