@@ -15,19 +15,26 @@ export interface Tweet {
   attributes: Record<string, string>;
 }
 
-/** Output event (schemas/tweet-emotion.avsc). */
-export interface TweetEmotion {
+/**
+ * What every record the worker writes for a tweet carries, classified or not: the tweet's fields the output
+ * keeps, the model that saw it, and the lineage back to the input record.
+ */
+export interface ProcessedTweet {
   id: string;
   text: string;
   createdAt: number;
   lang: string | null;
   userId: string | null;
   hashtags: string[];
-  emotion: { label: string; score: number; scores: Record<string, number> };
   modelName: string;
   modelVersion: string;
   processedAt: number;
   sourceTopic: string;
   sourcePartition: number;
   sourceOffset: string;
+}
+
+/** Output event (schemas/tweet-emotion.avsc). */
+export interface TweetEmotion extends ProcessedTweet {
+  emotion: { label: string; score: number; scores: Record<string, number> };
 }

@@ -1,4 +1,27 @@
-import type { EmotionResult, Envelope, ModelInfo, Tweet, TweetEmotion } from '../core';
+import type { EmotionResult, Envelope, ModelInfo, ProcessedTweet, Tweet, TweetEmotion } from '../core';
+
+/** The fields every record written for a tweet carries: the tweet's, the model's, the lineage. */
+export function processedTweet(
+  envelope: Envelope,
+  tweet: Tweet,
+  model: ModelInfo,
+  processedAt: number,
+): ProcessedTweet {
+  return {
+    id: tweet.id,
+    text: tweet.text,
+    createdAt: tweet.createdAt,
+    lang: tweet.lang,
+    userId: tweet.userId,
+    hashtags: tweet.hashtags,
+    modelName: model.name,
+    modelVersion: model.version,
+    processedAt,
+    sourceTopic: envelope.topic,
+    sourcePartition: envelope.partition,
+    sourceOffset: envelope.offset,
+  };
+}
 
 /** The output event for one input tweet and its classification. */
 export function enrich(
@@ -9,18 +32,7 @@ export function enrich(
   processedAt: number,
 ): TweetEmotion {
   return {
-    id: tweet.id,
-    text: tweet.text,
-    createdAt: tweet.createdAt,
-    lang: tweet.lang,
-    userId: tweet.userId,
-    hashtags: tweet.hashtags,
+    ...processedTweet(envelope, tweet, model, processedAt),
     emotion: { label: result.label, score: result.score, scores: result.scores },
-    modelName: model.name,
-    modelVersion: model.version,
-    processedAt,
-    sourceTopic: envelope.topic,
-    sourcePartition: envelope.partition,
-    sourceOffset: envelope.offset,
   };
 }

@@ -1,7 +1,6 @@
 import type { LanguageSettings } from '../config/language-settings';
 import type {
   Envelope,
-  LanguageSource,
   ModelInfo,
   Tweet,
   TweetUnclassified,
@@ -14,6 +13,7 @@ import {
   type LanguageDecision,
   type LanguageDetector,
 } from '../language';
+import { processedTweet } from './enrich';
 
 /** The worker's per-tweet language gate (docs/language.md): what it decides and where the tweets it keeps from the model go. */
 export interface LanguageGate {
@@ -95,24 +95,12 @@ export function notClassified(
   gate: Pick<LanguageGate, 'modelLanguages'>,
   processedAt: number,
 ): TweetUnclassified {
-  const source: LanguageSource = decision.source;
   return {
-    id: tweet.id,
-    text: tweet.text,
-    createdAt: tweet.createdAt,
-    lang: tweet.lang,
-    userId: tweet.userId,
-    hashtags: tweet.hashtags,
+    ...processedTweet(envelope, tweet, model, processedAt),
     language: decision.language ?? null,
-    languageSource: source,
+    languageSource: decision.source,
     languageConfidence: decision.confidence ?? null,
     reason: REASONS[decision.outcome],
-    modelName: model.name,
-    modelVersion: model.version,
     modelLanguages: [...gate.modelLanguages],
-    processedAt,
-    sourceTopic: envelope.topic,
-    sourcePartition: envelope.partition,
-    sourceOffset: envelope.offset,
   };
 }
