@@ -1,4 +1,4 @@
-import type { Tweet, TweetEmotion } from '../core';
+import type { ProcessedTweet, Tweet, TweetEmotion } from '../core';
 
 // The one place where the snake_case Avro records meet the camelCase TypeScript views (src/core/tweet.ts).
 // test/unit/codec/tweet-mapping.test.ts round-trips a sample of every field through both schemas.
@@ -16,21 +16,25 @@ export interface TweetRecord {
   attributes: Record<string, string>;
 }
 
-/** schemas/tweet-emotion.avsc as avsc reads and writes it. */
-export interface TweetEmotionRecord {
+/** The fields tweet-emotion.avsc and tweet-unclassified.avsc share (core's ProcessedTweet). */
+export interface ProcessedTweetRecord {
   id: string;
   text: string;
   created_at: number;
   lang: string | null;
   user_id: string | null;
   hashtags: string[];
-  emotion: { label: string; score: number; scores: Record<string, number> };
   model_name: string;
   model_version: string;
   processed_at: number;
   source_topic: string;
   source_partition: number;
   source_offset: number;
+}
+
+/** schemas/tweet-emotion.avsc as avsc reads and writes it. */
+export interface TweetEmotionRecord extends ProcessedTweetRecord {
+  emotion: { label: string; score: number; scores: Record<string, number> };
 }
 
 export function tweetFromRecord(record: TweetRecord): Tweet {
@@ -61,7 +65,7 @@ export function tweetToRecord(tweet: Tweet): TweetRecord {
   };
 }
 
-export function tweetEmotionToRecord(event: TweetEmotion): TweetEmotionRecord {
+export function processedTweetToRecord(event: ProcessedTweet): ProcessedTweetRecord {
   return {
     id: event.id,
     text: event.text,
@@ -69,7 +73,6 @@ export function tweetEmotionToRecord(event: TweetEmotion): TweetEmotionRecord {
     lang: event.lang,
     user_id: event.userId,
     hashtags: event.hashtags,
-    emotion: { label: event.emotion.label, score: event.emotion.score, scores: event.emotion.scores },
     model_name: event.modelName,
     model_version: event.modelVersion,
     processed_at: event.processedAt,
@@ -80,7 +83,7 @@ export function tweetEmotionToRecord(event: TweetEmotion): TweetEmotionRecord {
   };
 }
 
-export function tweetEmotionFromRecord(record: TweetEmotionRecord): TweetEmotion {
+export function processedTweetFromRecord(record: ProcessedTweetRecord): ProcessedTweet {
   return {
     id: record.id,
     text: record.text,
@@ -88,12 +91,25 @@ export function tweetEmotionFromRecord(record: TweetEmotionRecord): TweetEmotion
     lang: record.lang,
     userId: record.user_id,
     hashtags: record.hashtags,
-    emotion: { label: record.emotion.label, score: record.emotion.score, scores: record.emotion.scores },
     modelName: record.model_name,
     modelVersion: record.model_version,
     processedAt: record.processed_at,
     sourceTopic: record.source_topic,
     sourcePartition: record.source_partition,
     sourceOffset: String(record.source_offset),
+  };
+}
+
+export function tweetEmotionToRecord(event: TweetEmotion): TweetEmotionRecord {
+  return {
+    ...processedTweetToRecord(event),
+    emotion: { label: event.emotion.label, score: event.emotion.score, scores: event.emotion.scores },
+  };
+}
+
+export function tweetEmotionFromRecord(record: TweetEmotionRecord): TweetEmotion {
+  return {
+    ...processedTweetFromRecord(record),
+    emotion: { label: record.emotion.label, score: record.emotion.score, scores: record.emotion.scores },
   };
 }
