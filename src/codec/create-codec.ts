@@ -90,9 +90,6 @@ export interface Codec {
   tweetUnclassifiedDecoder: TweetUnclassifiedDecoder;
 }
 
-// One home in core (the worker's settings use it too); re-exported for the codec's callers.
-export { unclassifiedTopicOf };
-
 export const subjectOf = (topic: string): string => `${topic}-value`;
 
 /** The reader twin whose `text` is optional: lets MISSING_TEXT be reported per record (see read-plan.ts). */

@@ -1,4 +1,5 @@
-import { createCodec, subjectOf, unclassifiedTopicOf, type Codec } from '../../../src/codec';
+import { createCodec, subjectOf, type Codec } from '../../../src/codec';
+import { unclassifiedTopicOf } from '../../../src/core';
 import type { TweetUnclassified } from '../../../src/core';
 import { schemaRegistryUrl, uniqueName } from '../../support/services';
 

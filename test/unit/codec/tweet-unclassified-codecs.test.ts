@@ -6,10 +6,9 @@ import {
   TWEET_UNCLASSIFIED_SCHEMA_PATH,
   tweetUnclassifiedFromRecord,
   tweetUnclassifiedToRecord,
-  unclassifiedTopicOf,
   type Codec,
 } from '../../../src/codec';
-import { PoisonMessageError, type TweetUnclassified } from '../../../src/core';
+import { PoisonMessageError, unclassifiedTopicOf, type TweetUnclassified } from '../../../src/core';
 
 const event: TweetUnclassified = {
   id: 'u-1',
